@@ -1,0 +1,96 @@
+"""Checks on platform.yaml that span fields: overlaps, production rules, DR feasibility, secrets."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from platformctl.config.platform_file import Platform
+
+# A key whose name says it holds a secret, and values that look like one whatever the key.
+_SECRET_KEY = re.compile(r"(password|passwd|secret|token|private[_-]?key|api[_-]?key|access[_-]?key)", re.I)
+_SECRET_VALUE = re.compile(
+    r"(AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|xox[baprs]-[0-9A-Za-z-]{10,}|gh[pousr]_[0-9A-Za-z]{30,})"
+)
+
+Problem = tuple[tuple[Any, ...], str]
+
+
+def find_secrets(raw: Any, path: tuple[Any, ...] = ()) -> Iterator[Problem]:
+    """Yield (path, message) for values in the raw YAML that are, or look like, secrets."""
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            sub = (*path, key)
+            if isinstance(key, str) and _SECRET_KEY.search(key) and isinstance(value, (str, int)) and str(value):
+                yield sub, "looks like a secret: keep secrets in AWS Secrets Manager, never in platform.yaml"
+            else:
+                yield from find_secrets(value, sub)
+    elif isinstance(raw, list):
+        for index, value in enumerate(raw):
+            yield from find_secrets(value, (*path, index))
+    elif isinstance(raw, str) and _SECRET_VALUE.search(raw):
+        yield path, "holds what looks like a credential: keep secrets in AWS Secrets Manager, never in platform.yaml"
+
+
+def check_platform(platform: Platform) -> list[Problem]:
+    """Return every cross-field problem of a platform that passed the model's own checks."""
+    problems: list[Problem] = []
+    problems += _overlapping_cidrs(platform)
+    for name, env in platform.environments.items():
+        base = ("environments", name)
+        if platform.is_production(name):
+            problems += _production_rules(base, env)
+        problems += _dr_feasibility(base, env)
+    return problems
+
+
+def _overlapping_cidrs(platform: Platform) -> list[Problem]:
+    seen: list[tuple[tuple[Any, ...], ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
+    problems: list[Problem] = []
+    for name, env in platform.environments.items():
+        for key in ("cidr", "dr_cidr"):
+            path = ("environments", name, "network", key)
+            net = ipaddress.ip_network(getattr(env.network, key))
+            for other_path, other in seen:
+                if net.overlaps(other):
+                    problems.append((path, f"{net} overlaps {other} at {'.'.join(map(str, other_path))}: VPCs that may be peered or routed must not overlap"))
+            seen.append((path, net))
+    return problems
+
+
+def _production_rules(base: tuple[Any, ...], env: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    if env.network.azs != 3:
+        problems.append(((*base, "network", "azs"), "production needs 3 availability zones"))
+    if env.network.nat_gateways != env.network.azs:
+        problems.append(((*base, "network", "nat_gateways"), "production needs one NAT gateway per AZ so one AZ's loss does not cut egress"))
+    if env.backup.retention_days < 30:
+        problems.append(((*base, "backup", "retention_days"), f"{env.backup.retention_days} days is under the 30-day retention the architecture requires in production"))
+    if env.database.backup_retention_days < 30:
+        problems.append(((*base, "database", "backup_retention_days"), f"{env.database.backup_retention_days} days is under the 30-day retention the architecture requires in production"))
+    if not env.database.multi_az:
+        problems.append(((*base, "database", "multi_az"), "production PostgreSQL must be Multi-AZ"))
+    if not env.dr.enabled:
+        problems.append(((*base, "dr", "enabled"), "production must have the DR region (active-passive, RTO 4 h, RPO 1 h)"))
+    if env.search.enabled and env.search.instance_count < 3:
+        problems.append(((*base, "search", "instance_count"), "production OpenSearch needs at least 3 data nodes for zone awareness over 3 AZs"))
+    if env.cache.replicas_per_shard < 1:
+        problems.append(((*base, "cache", "replicas_per_shard"), "production Redis needs at least one replica per shard for automatic failover"))
+    return problems
+
+
+def _dr_feasibility(base: tuple[Any, ...], env: Any) -> list[Problem]:
+    dr = env.dr
+    if not dr.enabled:
+        return []
+    problems: list[Problem] = []
+    if dr.rto_minutes < 30:
+        problems.append(((*base, "dr", "rto_minutes"), f"an RTO of {dr.rto_minutes} minutes is shorter than scaling a pilot-light cluster and promoting a replica takes (about 30 minutes)"))
+    # Without a continuous replica the freshest copy in the DR region is the last daily backup copy.
+    if not dr.database_replica and dr.rpo_minutes < 24 * 60:
+        problems.append(((*base, "dr", "database_replica"), f"without a cross-region replica the DR copy is the daily backup, up to 24 h old: that cannot meet an RPO of {dr.rpo_minutes} minutes"))
+    if not env.cache.rebuildable and dr.rpo_minutes < 24 * 60 and env.cache.snapshot_retention_days == 0:
+        problems.append(((*base, "cache", "rebuildable"), "a cache that cannot be rebuilt needs snapshots or a global datastore to meet the RPO"))
+    return problems

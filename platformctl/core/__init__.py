@@ -1,0 +1,1 @@
+"""Use cases of platformctl: they take typed arguments, return typed results, and never print."""

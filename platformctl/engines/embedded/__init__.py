@@ -1,0 +1,1 @@
+"""The embedded engine: stack programs under Pulumi's mock runtime, every resource recorded."""

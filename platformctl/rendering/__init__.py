@@ -1,0 +1,1 @@
+"""Rendering jinja2 templates from typed contexts."""

@@ -1,0 +1,132 @@
+"""RFC 9457 problem details: the one error shape every response of the service uses."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from app.log import get_logger
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+_log = get_logger("app.problems")
+
+try:  # orjson is optional; the stdlib is fine for error paths.
+    import orjson as _orjson
+
+    def _dumps(data: Any) -> bytes:
+        return _orjson.dumps(data)
+except ImportError:  # pragma: no cover - depends on the environment
+    import json as _json
+
+    def _dumps(data: Any) -> bytes:
+        return _json.dumps(data, separators=(",", ":"), default=str).encode()
+
+
+class Problem(Exception):
+    """Raise anywhere to answer with `application/problem+json`.
+
+    Args:
+        status: HTTP status code.
+        title: short, stable summary of the problem type (defaults to the status phrase).
+        detail: human-readable explanation specific to this occurrence.
+        type: URI identifying the problem type (`about:blank` when the status says it all).
+        headers: extra response headers (e.g. `WWW-Authenticate`, `Retry-After`).
+        extra: extension members added to the body.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        title: str | None = None,
+        detail: str | None = None,
+        *,
+        type: str = "about:blank",
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        self.status = status
+        self.title = title or HTTPStatus(status).phrase
+        self.detail = detail
+        self.type = type
+        self.headers = headers or {}
+        self.extra = extra
+        super().__init__(f"{status} {self.title}: {detail}")
+
+
+def problem_response(
+    status: int,
+    title: str | None = None,
+    detail: str | None = None,
+    *,
+    type: str = "about:blank",
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """Build a problem+json response without raising."""
+    body: dict[str, Any] = {"type": type, "title": title or HTTPStatus(status).phrase, "status": status}
+    if detail is not None:
+        body["detail"] = detail
+    if instance is not None:
+        body["instance"] = instance
+    body.update(extra)
+    return Response(_dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def problem_bytes(status: int, detail: str | None = None, **extra: Any) -> bytes:
+    """The body of a problem, for pure ASGI middleware that answers before the app."""
+    body: dict[str, Any] = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status}
+    if detail is not None:
+        body["detail"] = detail
+    body.update(extra)
+    return _dumps(body)
+
+
+async def _on_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return problem_response(
+        exc.status, exc.title, exc.detail, type=exc.type, instance=request.url.path, headers=exc.headers, **exc.extra
+    )
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    if detail == HTTPStatus(exc.status_code).phrase:
+        detail = None
+    return problem_response(exc.status_code, detail=detail, instance=request.url.path, headers=exc.headers)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    # Only location, message and type: `input` and `ctx` may echo secrets or hold non-JSON objects.
+    errors = [
+        {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": str(err.get("type", ""))}
+        for err in exc.errors()
+    ]
+    return problem_response(
+        422,
+        "Request validation failed",
+        f"{len(errors)} invalid field(s)",
+        type="urn:problem-type:validation-error",
+        instance=request.url.path,
+        errors=errors,
+    )
+
+
+async def _on_unhandled(request: Request, exc: Exception) -> Response:
+    _log.error("unhandled_exception", path=request.url.path, exc_info=exc)
+    return problem_response(500, detail="An unexpected error occurred.", instance=request.url.path)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Map every error to problem+json; the catch-all never reveals a stack trace."""
+    app.add_exception_handler(Problem, _on_problem)
+    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(Exception, _on_unhandled)

@@ -1,0 +1,88 @@
+"""Plans of the sample platform under the mock runtime, cached for the session.
+
+`layer_plan(layer, env)` plans one layer in isolation: its upstream layers' outputs are unknown
+markers of the declared types (stacks/outputs.py), so a layer is tested on its own wiring.
+`full_plan(env)` runs every layer chained, as `platformctl plan` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from platformctl.config.loader import LoadedPlatform, parse_platform
+from platformctl.config.sample import sample_text
+from platformctl.core.planning import build_plan
+from platformctl.engines.layers import get_layer
+from platformctl.plan.model import LayerPlan, Plan, PlanResource
+
+_CACHE: dict[tuple[str, ...], Plan] = {}
+
+
+def sample_platform() -> LoadedPlatform:
+    return LoadedPlatform(parse_platform(sample_text(), source="built-in sample"), "built-in sample", True)
+
+
+def fake_upstream(layer: str, loaded: LoadedPlatform) -> dict[str, dict[str, Any]]:
+    """Unknown markers for every declared output of the layer's direct and indirect dependencies."""
+    from stacks.outputs import OUTPUTS, Layer
+
+    queue_names = [q.name for q in loaded.platform.messaging.queues]
+    topics = list(loaded.platform.messaging.topics)
+    upstream: dict[str, dict[str, Any]] = {}
+    pending = list(get_layer(layer).depends_on)
+    while pending:
+        dep = pending.pop()
+        pending.extend(get_layer(dep).depends_on)
+        values: dict[str, Any] = {}
+        for name, kind in OUTPUTS[Layer(dep)].items():
+            marker = f"(known after apply: {dep}.{name})"
+            if kind is list:
+                values[name] = [f"(known after apply: {dep}.{name}[{i}])" for i in range(3)]
+            elif kind is dict:
+                keys = topics if name == "topicArns" else queue_names
+                values[name] = {k: f"(known after apply: {dep}.{name}.{k})" for k in keys}
+            elif kind is int:
+                values[name] = 5432
+            else:
+                values[name] = marker
+        upstream[f"platform-{dep}"] = values
+    return upstream
+
+
+@pytest.fixture(scope="session")
+def layer_plan() -> Callable[[str, str], LayerPlan]:
+    def plan(layer: str, env: str) -> LayerPlan:
+        key = ("layer", layer, env)
+        if key not in _CACHE:
+            loaded = sample_platform()
+            _CACHE[key] = build_plan(loaded=loaded, env=env, layers=[layer], upstream=fake_upstream(layer, loaded))
+        return _CACHE[key].layer(layer)
+
+    return plan
+
+
+@pytest.fixture(scope="session")
+def full_plan() -> Callable[[str], Plan]:
+    def plan(env: str) -> Plan:
+        key = ("full", env)
+        if key not in _CACHE:
+            _CACHE[key] = build_plan(loaded=sample_platform(), env=env)
+        return _CACHE[key]
+
+    return plan
+
+
+def of_type(layer: LayerPlan, type_token: str) -> list[PlanResource]:
+    """Resources of one type; fails the test with the layer's types if there are none."""
+    found = layer.by_type(type_token)
+    assert found, f"{layer.name}: no {type_token} in the plan (types: {sorted({r.type for r in layer.resources})})"
+    return found
+
+
+def one_of_type(layer: LayerPlan, type_token: str) -> PlanResource:
+    found = of_type(layer, type_token)
+    assert len(found) == 1, f"{layer.name}: expected one {type_token}, found {[r.name for r in found]}"
+    return found[0]
