@@ -24,12 +24,22 @@ class RequestContext:
 request_context: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
 
 
+def current_trace_id() -> str | None:
+    """The active OTel span's trace id, without importing OTel when tracing is off."""
+    trace: Any = sys.modules.get("opentelemetry.trace")
+    if trace is None:
+        return None
+    span_context = trace.get_current_span().get_span_context()
+    return format(span_context.trace_id, "032x") if span_context.is_valid else None
+
+
 def _add_request_context(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
     ctx = request_context.get()
     if ctx is not None:
         event.setdefault("request_id", ctx.request_id)
-        if ctx.trace_id:
-            event.setdefault("trace_id", ctx.trace_id)
+        trace_id = ctx.trace_id or current_trace_id()
+        if trace_id:
+            event.setdefault("trace_id", trace_id)
         if ctx.user:
             event.setdefault("user", ctx.user)
     return event
@@ -66,6 +76,8 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -
     root = logging.getLogger()
     root.handlers = [h for h in root.handlers if h.get_name() != "app-json"] + [handler]
     root.setLevel(level.upper())
+    for noisy in ("alembic.runtime.plugins", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     # uvicorn's own access log would duplicate ours.
     logging.getLogger("uvicorn.access").disabled = True
     for name in ("uvicorn", "uvicorn.error"):

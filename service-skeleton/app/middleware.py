@@ -134,8 +134,11 @@ class SecurityMiddleware:
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
-                existing = {k for k, _ in message.get("headers", ())}
-                message["headers"] = [*message.get("headers", ()), *(h for h in extra if h[0] not in existing)]
+                headers = list(message.get("headers", ()))
+                existing = {k.lower() for k, _ in headers}
+                headers.extend(h for h in scope.get("app.response_headers", ()) if h[0] not in existing)
+                headers.extend(h for h in extra if h[0] not in existing)
+                message["headers"] = headers
             await send(message)
 
         length = _header(scope, b"content-length")

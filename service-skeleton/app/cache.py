@@ -1,0 +1,93 @@
+"""Cache-aside storage: Redis when configured (skipped, not fatal, while Redis is down), an
+in-process TTL cache for local runs without Redis."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+from redis.exceptions import RedisError
+
+from app.metrics import Metrics
+from app.redis_store import RedisStore
+
+
+class LocalCache:
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._data: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+        self.max_entries = max_entries
+
+    def get(self, key: str) -> bytes | None:
+        entry = self._data.get(key)
+        if entry is None:
+            return None
+        if entry[1] < time.monotonic():
+            self._data.pop(key, None)
+            return None
+        return entry[0]
+
+    def set(self, key: str, value: bytes, ttl: int) -> None:
+        self._data[key] = (value, time.monotonic() + ttl)
+        self._data.move_to_end(key)
+        while len(self._data) > self.max_entries:
+            self._data.popitem(last=False)
+
+    def delete(self, *keys: str) -> None:
+        for key in keys:
+            self._data.pop(key, None)
+
+
+class Cache:
+    """`get`/`set`/`delete` of bytes. Errors are absorbed: a cache must never fail a request."""
+
+    def __init__(self, store: RedisStore, metrics: Metrics, *, ttl: int) -> None:
+        self.store = store
+        self.metrics = metrics
+        self.ttl = ttl
+        self.local = LocalCache() if store.client is None else None
+        self._hit = metrics.cache.labels("hit")
+        self._miss = metrics.cache.labels("miss")
+        self._error = metrics.cache.labels("error")
+
+    def record(self, value: bytes | None) -> bytes | None:
+        (self._hit if value is not None else self._miss).inc()
+        return value
+
+    async def get(self, key: str) -> bytes | None:
+        if self.local is not None:
+            return self.record(self.local.get(key))
+        if not self.store.available:
+            self._error.inc()
+            return None
+        try:
+            value = await self.store.client.get(key)  # type: ignore[union-attr]
+        except (RedisError, OSError) as exc:
+            self.store.failed("cache_get", exc)
+            self._error.inc()
+            return None
+        return self.record(value)
+
+    async def set(self, key: str, value: bytes, ttl: int | None = None) -> None:
+        if self.local is not None:
+            self.local.set(key, value, ttl or self.ttl)
+            return
+        if not self.store.available:
+            return
+        try:
+            await self.store.client.set(key, value, ex=ttl or self.ttl)  # type: ignore[union-attr]
+        except (RedisError, OSError) as exc:
+            self.store.failed("cache_set", exc)
+
+    async def delete(self, *keys: str) -> bool:
+        """Invalidate. Returns False when Redis could not be reached (the entry may be stale up to its TTL)."""
+        if self.local is not None:
+            self.local.delete(*keys)
+            return True
+        if self.store.client is None:
+            return True
+        try:
+            await self.store.client.delete(*keys)
+        except (RedisError, OSError) as exc:
+            self.store.failed("cache_delete", exc)
+            return False
+        return True

@@ -1,0 +1,1 @@
+"""The example resource: items, with CRUD, cursor pagination, filters and a read-through cache."""

@@ -1,0 +1,146 @@
+"""HTTP routes of the items resource."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth import Principal, require_roles, require_user
+from app.cache import Cache
+from app.db import get_session
+from app.items.cursor import decode_cursor, encode_cursor
+from app.items.models import Item
+from app.items.repository import ItemFilter, get_item, list_items
+from app.items.schemas import ItemCreate, ItemOut, ItemPage, ItemUpdate
+from app.problems import Problem
+from app.ratelimit import NOT_FETCHED, RateLimit, prefetched, rate_limit
+
+router = APIRouter(prefix="/items", tags=["items"])
+WRITERS = ("editor", "admin")
+JSON = "application/json"
+
+
+def item_cache_key(item_id: int | str) -> str:
+    return f"items:{item_id}"
+
+
+def _prefetch_key(request: Request) -> str:
+    return item_cache_key(request.path_params.get("item_id", ""))
+
+
+def _secret(request: Request) -> bytes:
+    return request.app.state.settings.secret_key.get_secret_value().encode()
+
+
+def _serialize(item: Item) -> bytes:
+    return ItemOut.model_validate(item).model_dump_json().encode()
+
+
+def _not_found(item_id: int) -> Problem:
+    return Problem(404, detail=f"Item {item_id} does not exist.")
+
+
+def _may_modify(principal: Principal, item: Item) -> None:
+    if item.owner != principal.subject and "admin" not in principal.roles:
+        raise Problem(403, detail="Only the owner or an admin may change this item.")
+
+
+@router.get("", name="items.list", response_model=ItemPage, dependencies=[Depends(rate_limit)])
+async def list_items_route(
+    request: Request,
+    session: Annotated[AsyncSession, Depends(get_session)],
+    _: Annotated[Principal, Depends(require_user)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    owner: Annotated[str | None, Query(max_length=255)] = None,
+    tag: Annotated[str | None, Query(max_length=50)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Case-insensitive substring of the name.")] = None,
+    min_price: Annotated[Decimal | None, Query(ge=0)] = None,
+    max_price: Annotated[Decimal | None, Query(ge=0)] = None,
+) -> ItemPage:
+    after = decode_cursor(cursor, _secret(request)) if cursor else None
+    flt = ItemFilter(owner=owner, tag=tag.lower() if tag else None, q=q, min_price=min_price, max_price=max_price)
+    rows, more = await list_items(session, flt, after_id=after, limit=limit, dialect=request.app.state.db.dialect)
+    next_cursor = encode_cursor(rows[-1].id, _secret(request)) if more and rows else None
+    return ItemPage(items=[ItemOut.model_validate(r) for r in rows], next_cursor=next_cursor, limit=limit)
+
+
+@router.post("", name="items.create", status_code=201, response_model=ItemOut, dependencies=[Depends(rate_limit)])
+async def create_item_route(
+    body: ItemCreate,
+    request: Request,
+    session: Annotated[AsyncSession, Depends(get_session)],
+    principal: Annotated[Principal, Depends(require_roles(*WRITERS))],
+) -> Response:
+    item = Item(**body.model_dump(), owner=principal.subject)
+    session.add(item)
+    await session.commit()
+    await session.refresh(item)
+    return Response(_serialize(item), status_code=201, media_type=JSON, headers={"Location": f"/items/{item.id}"})
+
+
+@router.get(
+    "/{item_id}",
+    name="items.get",
+    response_model=ItemOut,
+    dependencies=[Depends(RateLimit(prefetch=_prefetch_key))],
+)
+async def get_item_route(item_id: int, request: Request, _: Annotated[Principal, Depends(require_user)]) -> Response:
+    cache: Cache = request.app.state.cache
+    key = item_cache_key(item_id)
+    cached = prefetched(request, key)
+    cached = await cache.get(key) if cached is NOT_FETCHED else cache.record(cached)
+    if cached is not None:
+        return Response(cached, media_type=JSON, headers={"X-Cache": "hit"})
+    async with request.app.state.db.sessionmaker() as session:
+        item = await get_item(session, item_id)
+    if item is None:
+        raise _not_found(item_id)
+    body = _serialize(item)
+    await cache.set(key, body)
+    return Response(body, media_type=JSON, headers={"X-Cache": "miss"})
+
+
+@router.patch("/{item_id}", name="items.update", response_model=ItemOut, dependencies=[Depends(rate_limit)])
+async def update_item_route(
+    item_id: int,
+    body: ItemUpdate,
+    request: Request,
+    session: Annotated[AsyncSession, Depends(get_session)],
+    principal: Annotated[Principal, Depends(require_roles(*WRITERS))],
+) -> Response:
+    item = await get_item(session, item_id)
+    if item is None:
+        raise _not_found(item_id)
+    _may_modify(principal, item)
+    changes = body.model_dump(exclude_unset=True)
+    for field in ("name", "price", "tags"):
+        if field in changes and changes[field] is None:
+            raise Problem(422, "Request validation failed", f"{field} cannot be null.")
+    for field, value in changes.items():
+        setattr(item, field, value)
+    await session.commit()
+    await session.refresh(item)
+    await request.app.state.cache.delete(item_cache_key(item_id))
+    return Response(_serialize(item), media_type=JSON)
+
+
+@router.delete("/{item_id}", name="items.delete", status_code=204, dependencies=[Depends(rate_limit)])
+async def delete_item_route(
+    item_id: int,
+    request: Request,
+    session: Annotated[AsyncSession, Depends(get_session)],
+    principal: Annotated[Principal, Depends(require_roles(*WRITERS))],
+) -> Response:
+    item = await get_item(session, item_id)
+    if item is None:
+        raise _not_found(item_id)
+    _may_modify(principal, item)
+    await session.delete(item)
+    await session.commit()
+    await request.app.state.cache.delete(item_cache_key(item_id))
+    return Response(status_code=204)

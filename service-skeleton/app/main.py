@@ -1,0 +1,123 @@
+"""`create_app(settings)`: builds the service. Nothing is created at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from app.auth import build_verifier
+from app.cache import Cache
+from app.db import Database
+from app.features import install_features
+from app.health import Readiness
+from app.health import router as health_router
+from app.items.routes import router as items_router
+from app.lifecycle import Lifecycle
+from app.log import configure_logging, get_logger
+from app.metrics import Metrics
+from app.middleware import BodyTooLarge, ObservabilityMiddleware, SecurityMiddleware, body_too_large_handler_factory
+from app.problems import install_problem_handlers
+from app.ratelimit import RateLimiter
+from app.redis_store import RedisStore
+from app.settings import Settings, check_production_ready
+
+DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/openapi.json")
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    log = get_logger("app")
+    if settings.auto_migrate:
+        from app.migrate import run_migrations
+
+        revision = await run_migrations(app.state.db)
+        log.info("database_migrated", revision=revision)
+    await app.state.lifecycle.startup()
+    log.info("started", environment=settings.environment, features=app.state.features)
+    try:
+        yield
+    finally:
+        await app.state.lifecycle.shutdown()
+        log.info("stopped")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for `settings` (read from the environment when omitted).
+
+    Raises:
+        ConfigurationError: outside `local`, when a secret is at its default or auth is not configured.
+    """
+    settings = settings or Settings()
+    check_production_ready(settings)
+    configure_logging(service=settings.service_name, level=settings.log_level, json=settings.log_json)
+
+    app = FastAPI(
+        title=settings.service_name,
+        version=settings.version,
+        lifespan=_lifespan,
+        docs_url="/docs" if settings.show_docs else None,
+        openapi_url="/openapi.json" if settings.show_docs else None,
+        redoc_url=None,
+    )
+    metrics = Metrics()
+    store = RedisStore(settings.redis_url, timeout=settings.redis_timeout_seconds, retry_after=settings.redis_retry_after_seconds)
+    db = Database(settings)
+    lifecycle = Lifecycle()
+    readiness = Readiness()
+    auth = build_verifier(settings)
+
+    # The host API that features rely on (see app/features/README.md).
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.db = db
+    app.state.redis_store = store
+    app.state.redis = store.client
+    app.state.cache = Cache(store, metrics, ttl=settings.cache_ttl_seconds)
+    app.state.rate_limiter = RateLimiter(limits=settings.rate_limits, store=store, metrics=metrics, enabled=settings.rate_limit_enabled)
+    app.state.auth = auth
+    app.state.lifecycle = lifecycle
+    app.state.readiness = readiness
+    app.state.features = []
+
+    readiness.register("database", db.ping)
+    if store.client is not None:
+        readiness.register("redis", store.ping, critical=False)  # uncached service still works
+    # Registered first, so they run last: features shut down before the shared clients close.
+    lifecycle.on_shutdown(db.dispose)
+    lifecycle.on_shutdown(store.aclose)
+    lifecycle.on_shutdown(auth.keys.aclose)
+
+    install_problem_handlers(app)
+    app.add_exception_handler(BodyTooLarge, body_too_large_handler_factory(settings.max_body_bytes))
+    app.include_router(health_router)
+    app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
+    app.include_router(items_router)
+    install_features(app, settings)
+
+    from app.tracing import setup_tracing
+
+    flush = setup_tracing(app, settings)
+    if flush is not None:
+        lifecycle.on_shutdown(flush)
+
+    # add_middleware wraps: the last added is the outermost.
+    if settings.cors_allow_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_allow_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Location"],
+            max_age=600,
+        )
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        docs_paths=DOCS_PATHS if settings.show_docs else (),
+    )
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics, access_log=settings.access_log)
+    return app

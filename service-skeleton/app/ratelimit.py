@@ -1,0 +1,202 @@
+"""Per-user rate limiting: fixed windows keyed by route and token subject (client IP when
+anonymous), atomic in Redis with one Lua script call, in-process when Redis is not configured,
+fail-open when Redis errors."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from redis.exceptions import NoScriptError, RedisError, ResponseError
+
+from app.metrics import Metrics
+from app.problems import Problem
+from app.redis_store import RedisStore
+
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(second|minute|hour|day)s?\s*$")
+
+# INCR and PEXPIRE in one script: the counter can never be left without an expiry, and
+# concurrent requests from many pods are serialised by Redis.
+_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {count, ttl}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    count: int
+    window_seconds: int
+
+
+def parse_limit(spec: str) -> Limit:
+    """`"100/minute"`, `"10/second"`, `"1000/5minutes"` into a Limit."""
+    match = _SPEC.match(spec)
+    if not match:
+        raise ValueError(f"rate limit {spec!r} is not '<count>/<second|minute|hour|day>'")
+    count, multiple, unit = int(match[1]), int(match[2] or 1), match[3]
+    if count < 1 or multiple < 1:
+        raise ValueError(f"rate limit {spec!r} must be positive")
+    return Limit(count, multiple * _UNITS[unit])
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+
+class LocalWindows:
+    """In-process fixed windows (one pod only): for local runs without Redis."""
+
+    def __init__(self) -> None:
+        self._windows: dict[str, tuple[int, float]] = {}
+
+    def hit(self, key: str, window: int) -> tuple[int, float]:
+        # No await between read and write: atomic within the event loop.
+        now = time.monotonic()
+        count, reset_at = self._windows.get(key, (0, 0.0))
+        if now >= reset_at:
+            count, reset_at = 0, now + window
+            if len(self._windows) > 100_000:
+                self._windows = {k: v for k, v in self._windows.items() if v[1] > now}
+        count += 1
+        self._windows[key] = (count, reset_at)
+        return count, reset_at - now
+
+
+class RateLimiter:
+    def __init__(self, *, limits: dict[str, str], store: RedisStore, metrics: Metrics, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.default = parse_limit(limits.get("default", "100/minute"))
+        self.limits = {name: parse_limit(spec) for name, spec in limits.items()}
+        self.store = store
+        self.metrics = metrics
+        self.local = LocalWindows()
+        self._sha: str | None = None
+
+    def limit_for(self, route_name: str) -> Limit:
+        return self.limits.get(route_name, self.default)
+
+    async def hit(self, key: str, limit: Limit, prefetch: str | None = None) -> tuple[Decision | None, Any]:
+        """Count one request. Returns (decision or None when failing open, prefetched value).
+
+        With `prefetch`, the cache GET of that key rides in the same pipeline: one round trip.
+        """
+        if self.store.client is None:
+            count, reset = self.local.hit(key, limit.window_seconds)
+            return self._decide(limit, count, reset), _NOT_FETCHED
+        if not self.store.available:
+            return None, _NOT_FETCHED
+        try:
+            count, ttl_ms, cached = await self._redis_hit(key, limit, prefetch)
+        except (RedisError, OSError) as exc:
+            self.store.failed("rate_limit", exc)
+            return None, _NOT_FETCHED
+        if self.store.last_error:
+            self.store.succeeded()
+        return self._decide(limit, count, ttl_ms / 1000), cached
+
+    async def _redis_hit(self, key: str, limit: Limit, prefetch: str | None) -> tuple[int, int, Any]:
+        client = self.store.client
+        assert client is not None
+        if self._sha is None:
+            self._sha = await client.script_load(_SCRIPT)
+        for attempt in (1, 2):
+            pipe = client.pipeline(transaction=False)
+            pipe.evalsha(self._sha, 1, key, limit.window_seconds * 1000)
+            if prefetch is not None:
+                pipe.get(prefetch)
+            try:
+                results = await pipe.execute()
+            except (NoScriptError, ResponseError) as exc:
+                # Redis restarted or was flushed: the script cache is gone. Load it again once.
+                if attempt == 2 or "NOSCRIPT" not in str(exc):
+                    raise
+                self._sha = await client.script_load(_SCRIPT)
+                continue
+            count, ttl_ms = results[0]
+            return int(count), int(ttl_ms), results[1] if prefetch is not None else _NOT_FETCHED
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _decide(limit: Limit, count: int, reset_seconds: float) -> Decision:
+        return Decision(
+            allowed=count <= limit.count,
+            limit=limit.count,
+            remaining=max(0, limit.count - count),
+            reset_seconds=max(1, int(reset_seconds + 0.999)),
+        )
+
+
+class _NotFetched:
+    def __repr__(self) -> str:
+        return "NOT_FETCHED"
+
+
+_NOT_FETCHED: Any = _NotFetched()
+NOT_FETCHED = _NOT_FETCHED
+
+
+def prefetched(request: Request, key: str) -> Any:
+    """The value of cache `key` fetched alongside the rate-limit call, or NOT_FETCHED."""
+    found = request.scope.get("app.prefetch")
+    if found is not None and found[0] == key:
+        return found[1]
+    return NOT_FETCHED
+
+
+class RateLimit:
+    """Dependency: counts the request against the route's limit and sets the RateLimit-* headers.
+
+    `RateLimit(prefetch=lambda request: "items:" + request.path_params["item_id"])` also reads that
+    cache key in the same Redis round trip (see `prefetched`).
+    """
+
+    def __init__(self, prefetch: Any = None) -> None:
+        self.prefetch = prefetch
+
+    async def __call__(self, request: Request) -> None:
+        from app.auth import optional_user
+
+        limiter: RateLimiter = request.app.state.rate_limiter
+        if not limiter.enabled:
+            return
+        principal = await optional_user(request)
+        route = request.scope.get("route")
+        route_name = getattr(route, "name", None) or "default"
+        who = f"u:{principal.subject}" if principal is not None else f"ip:{request.client.host if request.client else 'unknown'}"
+        limit = limiter.limit_for(route_name)
+        prefetch_key = self.prefetch(request) if self.prefetch is not None else None
+        decision, cached = await limiter.hit(f"rl:{route_name}:{who}", limit, prefetch_key)
+        if prefetch_key is not None and cached is not NOT_FETCHED:
+            request.scope["app.prefetch"] = (prefetch_key, cached)
+        if decision is None:  # failing open: Redis is down
+            return
+        headers = {
+            "RateLimit-Limit": str(decision.limit),
+            "RateLimit-Remaining": str(decision.remaining),
+            "RateLimit-Reset": str(decision.reset_seconds),
+        }
+        if not decision.allowed:
+            limiter.metrics.rate_limited.labels(route_name).inc()
+            raise Problem(
+                429,
+                detail=f"Rate limit of {limit.count} requests per {limit.window_seconds}s exceeded.",
+                headers={**headers, "Retry-After": str(decision.reset_seconds)},
+            )
+        # Added to whatever response the route returns by SecurityMiddleware (a route may return
+        # a prebuilt Response, whose headers FastAPI would not merge).
+        request.scope["app.response_headers"] = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+
+rate_limit = RateLimit()

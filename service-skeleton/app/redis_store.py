@@ -1,0 +1,62 @@
+"""The shared Redis client with a small circuit breaker: after an error, Redis is skipped for a
+few seconds so a dead Redis costs one timeout, not one per request."""
+
+from __future__ import annotations
+
+import time
+
+import redis.asyncio as aioredis
+
+from app.log import get_logger
+
+_log = get_logger("app.redis")
+
+
+class RedisStore:
+    """Holds `client` (None when REDIS_URL is unset) and whether it is currently usable."""
+
+    def __init__(self, url: str | None, *, timeout: float = 0.25, retry_after: float = 5.0) -> None:
+        self.client: aioredis.Redis | None = None
+        if url:
+            self.client = aioredis.Redis.from_url(
+                url,
+                socket_timeout=timeout,
+                socket_connect_timeout=timeout,
+                health_check_interval=30,
+                max_connections=256,
+            )
+        self.retry_after = retry_after
+        self._down_until = 0.0
+        self.last_error: str | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.client is not None and time.monotonic() >= self._down_until
+
+    def failed(self, operation: str, exc: BaseException) -> None:
+        """Record an error; logged once per outage, not per request."""
+        if self._down_until == 0.0 or time.monotonic() >= self._down_until:
+            _log.warning("redis_unavailable", operation=operation, error=repr(exc), retry_after_s=self.retry_after)
+        self._down_until = time.monotonic() + self.retry_after
+        self.last_error = f"{type(exc).__name__}: {exc}"
+
+    def succeeded(self) -> None:
+        if self._down_until:
+            _log.info("redis_recovered")
+        self._down_until = 0.0
+        self.last_error = None
+
+    async def ping(self) -> None:
+        """Readiness check; raises when Redis is configured and not answering."""
+        if self.client is None:
+            return
+        try:
+            await self.client.ping()
+        except Exception as exc:
+            self.failed("ping", exc)
+            raise
+        self.succeeded()
+
+    async def aclose(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
