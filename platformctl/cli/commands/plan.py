@@ -1,0 +1,58 @@
+"""`platformctl plan`: what `up` would build, run on the embedded engine with no AWS account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from platformctl.cli import console
+from platformctl.cli.options import JsonOption, PlatformFileOption
+
+
+def plan(
+    env: str = typer.Option("dev", "--env", "-e", help="Environment to plan, as named in platform.yaml."),
+    layer: list[str] = typer.Option([], "--layer", "-l", help="Plan only this layer (and what it depends on); repeatable."),
+    json_output: bool = JsonOption,
+    out: Path | None = typer.Option(None, "--out", "-o", help="Also write the plan document (JSON) to this file.", dir_okay=False),
+    platform_file: Path | None = PlatformFileOption,
+) -> None:
+    """Show every resource `platformctl up` would create, without AWS or the Pulumi CLI.
+
+    The stack programs run on Pulumi's mock runtime; values only the cloud knows are shown as
+    "(known after apply: …)". With no platform.yaml here, the built-in sample platform is planned.
+    """
+    from platformctl.config.loader import load_platform
+    from platformctl.core.planning import build_plan, check_environment
+    from platformctl.plan.files import write_plan
+
+    stderr = console.err()
+    loaded = load_platform(platform_file, cwd=Path.cwd())
+    if loaded.is_sample:
+        stderr.print("No platform.yaml here: planning the built-in sample platform (run `platformctl init` to write your own).")
+    check_environment(loaded, env)
+
+    with stderr.status(f"Planning {env}…") as status:
+
+        def progress(layer_name: str, phase: str) -> None:
+            if phase == "start":
+                status.update(f"Planning {env}: {layer_name}…")
+                if not stderr.is_terminal:
+                    stderr.print(f"planning {layer_name}…")
+
+        result = build_plan(loaded=loaded, env=env, layers=layer or None, on_progress=progress)
+
+    if out is not None:
+        write_plan(result, out)
+    if json_output:
+        console.write_data(result.to_json())
+    else:
+        from platformctl.cli.plan_view import layer_tree, summary_table
+
+        stdout = console.out()
+        for layer_plan in result.layers:
+            stdout.print(layer_tree(layer_plan))
+        stdout.print(summary_table(result))
+    if out is not None:
+        stderr.print(f"Wrote the plan to {out}.")
+    stderr.print(f"Next: review it, then `platformctl up --env {env}` with AWS credentials and the Pulumi CLI.")

@@ -1,0 +1,22 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+PlatformFileOption = typer.Option(
+    None,
+    "--file",
+    "-f",
+    help="platform.yaml to read (default: ./platform.yaml, else the built-in sample).",
+    envvar="PLATFORMCTL_PLATFORM_FILE",
+    dir_okay=False,
+)
+JsonOption = typer.Option(False, "--json", help="Print a machine-readable JSON document to stdout.")
+YesOption = typer.Option(False, "--yes", "-y", help="Answer yes to questions (for CI).")
+
+
+def as_path(value: Path | None) -> Path | None:
+    return Path(value) if value is not None else None

@@ -1,0 +1,100 @@
+"""The doctor use case: which tools and credentials this machine has, each with the fix."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+Status = Literal["ok", "missing", "error"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    status: Status
+    detail: str
+    fix: str | None
+    required_for: tuple[str, ...]
+
+    @property
+    def blocking(self) -> bool:
+        return self.status != "ok" and bool(self.required_for)
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return not any(c.blocking for c in self.checks)
+
+
+class CommandRunner(Protocol):
+    def which(self, name: str) -> str | None: ...
+    def run(self, argv: Sequence[str]) -> tuple[int, str]: ...
+
+
+class SystemRunner:
+    """Runs real commands, bounded in time."""
+
+    def which(self, name: str) -> str | None:
+        return shutil.which(name)
+
+    def run(self, argv: Sequence[str]) -> tuple[int, str]:
+        try:
+            done = subprocess.run(list(argv), capture_output=True, text=True, timeout=20, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return 1, str(exc)
+        return done.returncode, (done.stdout or done.stderr).strip()
+
+
+def sts_identity() -> str:
+    """The caller ARN from STS; raises PlatformctlError when there are no usable credentials."""
+    from platformctl.aws.session import client, translate
+
+    try:
+        return str(client("sts", region=None or "us-east-1").get_caller_identity()["Arn"])
+    except Exception as exc:  # noqa: BLE001 - every SDK failure becomes one sentence
+        raise translate(exc, "read the caller identity") from None
+
+
+def diagnose(*, runner: CommandRunner, identity: Callable[[], str] = sts_identity) -> DoctorReport:
+    """Check Python, the Pulumi CLI, AWS credentials, kubectl, docker and graphviz."""
+    from platformctl.core.errors import PlatformctlError
+
+    checks = [_python()]
+    checks.append(_tool(runner, "pulumi", ["pulumi", "version"], ("up", "preview", "destroy"),
+                        "Install the Pulumi CLI: https://www.pulumi.com/docs/install/ (plan works without it)."))
+    try:
+        arn = identity()
+        checks.append(CheckResult("aws credentials", "ok", arn, None, ("up", "bootstrap", "deploy")))
+    except PlatformctlError as exc:
+        checks.append(CheckResult("aws credentials", "missing", exc.message, exc.hint, ("up", "bootstrap", "deploy")))
+    checks.append(_tool(runner, "kubectl", ["kubectl", "version", "--client"], ("deploy",),
+                        "Install kubectl: https://kubernetes.io/docs/tasks/tools/"))
+    checks.append(_tool(runner, "docker", ["docker", "--version"], (), "Install Docker to build service images locally (CI builds them otherwise)."))
+    checks.append(_tool(runner, "dot", ["dot", "-V"], (), "Install graphviz (apt-get install graphviz) to render plan diagrams."))
+    return DoctorReport(checks)
+
+
+def _python() -> CheckResult:
+    version = ".".join(map(str, sys.version_info[:3]))
+    if sys.version_info >= (3, 11):
+        return CheckResult("python", "ok", version, None, ("all",))
+    return CheckResult("python", "error", f"{version} is older than 3.11", "Install Python 3.11 or newer.", ("all",))
+
+
+def _tool(runner: CommandRunner, name: str, argv: list[str], required_for: tuple[str, ...], fix: str) -> CheckResult:
+    path = runner.which(argv[0])
+    if path is None:
+        return CheckResult(name, "missing", "not found on PATH", fix, required_for)
+    code, text = runner.run(argv)
+    first = text.splitlines()[0] if text else ""
+    if code != 0:
+        return CheckResult(name, "error", f"{path} failed: {first}", fix, required_for)
+    return CheckResult(name, "ok", f"{first} ({path})", None, required_for)
