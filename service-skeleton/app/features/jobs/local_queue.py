@@ -178,6 +178,13 @@ class SqliteJobQueue:
             rows = conn.execute(
                 "SELECT id, body, dead_reason FROM messages WHERE queue = ? ORDER BY sent_at", (self.dlq_name,)
             ).fetchall()
-            return [{"id": i, "body": json.loads(b) if b.startswith("{") else b, "reason": r} for i, b, r in rows]
+            return [{"id": i, "body": _decode(b), "reason": r} for i, b, r in rows]
 
         return await self._call(read)
+
+
+def _decode(body: str) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body

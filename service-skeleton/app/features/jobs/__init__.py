@@ -1,0 +1,38 @@
+"""Background jobs: producers enqueue to SQS (a SQLite-file queue locally); `python -m app.worker` consumes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from app.features.jobs.factory import JobProducer
+from app.features.jobs.handlers import JobContext, JobHandlers, PermanentJobError
+from app.features.jobs.metrics import JobMetrics, registry_of
+from app.features.jobs.queue import Job, JobQueue, ReceivedMessage
+from app.features.jobs.settings import JobsSettings
+
+__all__ = [
+    "Job",
+    "JobContext",
+    "JobHandlers",
+    "JobProducer",
+    "JobQueue",
+    "JobsSettings",
+    "PermanentJobError",
+    "ReceivedMessage",
+    "install",
+]
+
+
+def install(app: FastAPI, settings: Any) -> None:
+    """Expose `app.state.jobs` (a `JobProducer`), the enqueue route, queue readiness and shutdown."""
+    from app.features.jobs.router import router
+
+    jobs_settings = JobsSettings()
+    metrics = JobMetrics.for_registry(registry_of(getattr(app.state, "metrics", None)))
+    producer = JobProducer(settings, jobs_settings, metrics)
+    app.state.jobs = producer
+    app.include_router(router)
+    app.state.readiness.register("jobs_queue", producer.ping)
+    app.state.lifecycle.on_shutdown(producer.close)

@@ -1,0 +1,40 @@
+"""HTTP side of jobs: enqueue the example job."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request
+from pydantic import BaseModel, Field
+
+from app.auth import Principal, require_user
+from app.features.jobs.examples import ITEM_DIGEST
+from app.features.jobs.queue import Job
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+
+class ItemDigestRequest(BaseModel):
+    to: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    items: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=100)
+
+
+class Enqueued(BaseModel):
+    job_id: str
+    message_id: str
+    idempotency_key: str
+
+
+@router.post("/item-digest", status_code=202, response_model=Enqueued)
+async def enqueue_item_digest(
+    body: ItemDigestRequest,
+    request: Request,
+    principal: Annotated[Principal, Depends(require_user)],
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> Enqueued:
+    """Queue an e-mail digest of items; the worker sends it. `Idempotency-Key` makes retries safe."""
+    key = f"{ITEM_DIGEST}:{principal.subject}:{idempotency_key}" if idempotency_key else ""
+    job = Job(type=ITEM_DIGEST, payload={"to": body.to, "items": body.items, "requested_by": principal.subject},
+              idempotency_key=key)
+    message_id = await request.app.state.jobs.enqueue(job)
+    return Enqueued(job_id=job.id, message_id=message_id, idempotency_key=job.idempotency_key)
