@@ -149,7 +149,7 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
 
 def export_outputs(layer: Layer, values: dict[str, Any]) -> None:
     """Export a layer's stack outputs, refusing names that are not declared above."""
-    unknown = sorted(set(values) - OUTPUTS[layer])
+    unknown = sorted(set(values) - set(OUTPUTS[layer]))
     if unknown:
         raise ValueError(f"{layer.project} exports undeclared outputs {unknown}: declare them in stacks/outputs.py")
     for name, value in values.items():

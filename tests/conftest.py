@@ -19,3 +19,36 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     for name in _AWS_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
+@pytest.fixture(scope="session")
+def _moto_server():
+    """moto in server mode on loopback, one per session; reset between tests."""
+    import socket
+
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:  # pragma: no cover - dev extra missing
+        if os.environ.get("CI"):
+            pytest.fail("moto[server] is not installed: CI must install the dev extra")
+        pytest.skip("moto[server] is not installed: pip install -e '.[dev]'")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def moto_endpoint(_moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """AWS_ENDPOINT_URL pointing at a freshly reset moto server, with dummy credentials."""
+    import urllib.request
+
+    urllib.request.urlopen(urllib.request.Request(f"{_moto_server}/moto-api/reset", method="POST"), timeout=5).read()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", _moto_server)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    return _moto_server

@@ -67,14 +67,13 @@ def parse_platform(text: str, *, source: str) -> Platform:
     lines = _line_index(node)
     problems: list[tuple[tuple[Any, ...], str]] = list(find_secrets(raw))
     platform: Platform | None = None
-    if not problems:
-        try:
-            platform = Platform.model_validate(raw)
-        except ValidationError as exc:
-            for error in exc.errors(include_url=False):
-                loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-                problems.append((loc, _message(error)))
-    if platform is not None:
+    try:
+        platform = Platform.model_validate(raw)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            problems.append((loc, _message(error)))
+    if platform is not None and not problems:
         problems += check_platform(platform)
     if problems:
         details = [_format(path, message, lines) for path, message in problems]

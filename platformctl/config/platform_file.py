@@ -160,6 +160,10 @@ class BackupPolicy(_Strict):
     retention_days: int = Field(30, ge=1, le=3650)
     schedule: str = Field("cron(0 3 * * ? *)", description="AWS Backup cron expression for the daily rule.")
     copy_to_dr: bool = True
+    vault_lock: bool = Field(
+        False,
+        description="Lock the vault (governance mode): no recovery point can be deleted before retention_days, nor the retention shortened.",
+    )
 
 
 class DisasterRecovery(_Strict):
@@ -187,6 +191,13 @@ class Queue(_Strict):
     max_receive_count: int = Field(5, ge=1, le=1000)
     retention_days: int = Field(4, ge=1, le=14)
     fifo: bool = False
+    content_based_deduplication: bool = Field(False, description="FIFO only: deduplicate by a hash of the body.")
+
+    @model_validator(mode="after")
+    def _fifo_only(self) -> Queue:
+        if self.content_based_deduplication and not self.fifo:
+            raise ValueError(f"queue '{self.name}': content_based_deduplication needs fifo: true")
+        return self
 
 
 class Messaging(_Strict):
@@ -195,6 +206,7 @@ class Messaging(_Strict):
     email_from_subdomain: DnsLabel = Field("mail", description="SES sends from <this>.<domain>.")
     sms_sender_id: str = Field("ACME", pattern=r"^[A-Za-z0-9]{1,11}$")
     sms_monthly_spend_limit_usd: int = Field(100, ge=1, le=100000)
+    dlq_retention_days: int = Field(14, ge=1, le=14, description="Dead-letter queues keep messages this long (SQS maximum: 14).")
 
     @field_validator("queues")
     @classmethod
@@ -212,6 +224,10 @@ class IdentityProvider(_Strict):
     metadata_url: str | None = Field(None, description="SAML metadata URL.")
     issuer: str | None = Field(None, description="OIDC issuer URL.")
     client_id: str | None = None
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"], description="OIDC scopes asked of the provider.")
+    attribute_mapping: dict[str, str] = Field(
+        default_factory=dict, description="User pool attribute -> provider claim; a sensible email/username mapping when empty."
+    )
 
     @model_validator(mode="after")
     def _fields(self) -> IdentityProvider:
@@ -226,6 +242,34 @@ class Identity(_Strict):
     callback_urls: list[str] = Field(default_factory=list, description="OAuth callback URLs of the web SPA and mobile apps.")
     providers: list[IdentityProvider] = Field(default_factory=list)
     resource_server_scopes: list[str] = Field(default_factory=lambda: ["read", "write"])
+    logout_urls: list[str] = Field(default_factory=list, description="Where the hosted UI may send users after sign-out.")
+    mobile_callback_urls: list[str] = Field(
+        default_factory=list, description="Custom-scheme callbacks of the mobile app; default <organisation>://auth/callback."
+    )
+    password_min_length: int = Field(14, ge=12, le=99)
+    temporary_password_days: int = Field(3, ge=1, le=7, description="Days an admin-issued temporary password stays valid.")
+    access_token_minutes: int = Field(60, ge=5, le=1440, description="Access and ID token lifetime.")
+    refresh_token_days: int = Field(30, ge=1, le=3650)
+    sms_mfa: bool = Field(False, description="Also offer SMS as a second factor (TOTP is always on).")
+    self_sign_up: bool = Field(True, description="Users may sign up themselves; false: administrators create users.")
+
+    @field_validator("callback_urls", "logout_urls", "mobile_callback_urls")
+    @classmethod
+    def _redirects(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            scheme = url.split("://", 1)[0] if "://" in url else ""
+            local = url.startswith(("http://localhost", "http://127.0.0.1"))
+            if not scheme or (scheme == "http" and not local):
+                raise ValueError(f"'{url}' must use https (http only for localhost) or an app's custom scheme (myapp://…)")
+        return urls
+
+    @field_validator("resource_server_scopes")
+    @classmethod
+    def _scopes(cls, scopes: list[str]) -> list[str]:
+        for scope in scopes:
+            if not re.match(r"^[A-Za-z0-9_.:-]{1,256}$", scope):
+                raise ValueError(f"scope '{scope}' may hold only letters, digits and _ . : -")
+        return scopes
 
 
 class Warehouse(_Strict):
@@ -233,6 +277,49 @@ class Warehouse(_Strict):
         None, description="The IAM user ARN that Snowflake's storage integration shows (DESC INTEGRATION)."
     )
     snowflake_external_id: str | None = Field(None, description="The external ID of that storage integration.")
+
+
+PriceClass = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"]
+
+
+class Edge(_Strict):
+    """Public DNS, certificates, CDN and WAF. Each environment gets the zone <env>.<domain>, delegated from the apex."""
+
+    existing_zone_ids: dict[str, str] = Field(
+        default_factory=dict,
+        description="Environment -> id of an existing public Route53 zone for <env>.<domain>; other environments get a new zone.",
+    )
+    static_subdomain: DnsLabel = Field("static", description="CloudFront serves static assets at <this>.<env>.<domain>.")
+    api_subdomain: DnsLabel = Field("api", description="The API (ALB, record made by external-dns) at <this>.<env>.<domain>.")
+    price_classes: dict[str, PriceClass] = Field(
+        default_factory=dict,
+        description="Environment -> CloudFront price class; default PriceClass_All in production, PriceClass_100 elsewhere.",
+    )
+    rate_limit_per_ip: int = Field(2000, ge=100, le=2_000_000_000, description="WAF: requests per IP per 5 minutes before blocking.")
+
+    @field_validator("existing_zone_ids")
+    @classmethod
+    def _zone_ids(cls, ids: dict[str, str]) -> dict[str, str]:
+        for env, zone_id in ids.items():
+            if not re.match(r"^Z[A-Z0-9]{1,31}$", zone_id):
+                raise ValueError(f"existing_zone_ids.{env}: '{zone_id}' is not a Route53 hosted zone id (Z followed by capitals and digits)")
+        return ids
+
+
+class Addons(_Strict):
+    """Cluster add-ons: monitoring site, app namespaces, gateway limits and the groups that RBAC binds."""
+
+    datadog_site: str = Field(
+        "datadoghq.com",
+        pattern=r"^(datadoghq\.com|datadoghq\.eu|us3\.datadoghq\.com|us5\.datadoghq\.com|ap1\.datadoghq\.com|ddog-gov\.com)$",
+        description="The Datadog site of the organisation's account (its API key lives in Secrets Manager, never here).",
+    )
+    app_namespaces: list[DnsLabel] = Field(
+        default_factory=lambda: ["apps"], min_length=1, description="Namespaces that services deploy to; each gets an app-deployer Role."
+    )
+    rate_limit_per_minute: int = Field(600, ge=1, le=1_000_000, description="Kong: requests per user (JWT subject) per minute.")
+    developers_group: str = Field("platform:developers", description="Kubernetes group given cluster-wide read-only access.")
+    deployers_group: str = Field("platform:app-deployers", description="Kubernetes group allowed to deploy into app namespaces.")
 
 
 class Platform(_Strict):
@@ -246,6 +333,8 @@ class Platform(_Strict):
     messaging: Messaging = Field(default_factory=Messaging)
     identity: Identity = Field(default_factory=Identity)
     warehouse: Warehouse = Field(default_factory=Warehouse)
+    edge: Edge = Field(default_factory=Edge)
+    addons: Addons = Field(default_factory=Addons)
     environments: dict[str, Environment] = Field(min_length=1)
 
     @field_validator("environments")

@@ -38,6 +38,8 @@ def check_platform(platform: Platform) -> list[Problem]:
     """Return every cross-field problem of a platform that passed the model's own checks."""
     problems: list[Problem] = []
     problems += _overlapping_cidrs(platform)
+    problems += _edge_environments(platform)
+    problems += _backup_copies(platform)
     for name, env in platform.environments.items():
         base = ("environments", name)
         if platform.is_production(name):
@@ -93,4 +95,23 @@ def _dr_feasibility(base: tuple[Any, ...], env: Any) -> list[Problem]:
         problems.append(((*base, "dr", "database_replica"), f"without a cross-region replica the DR copy is the daily backup, up to 24 h old: that cannot meet an RPO of {dr.rpo_minutes} minutes"))
     if not env.cache.rebuildable and dr.rpo_minutes < 24 * 60 and env.cache.snapshot_retention_days == 0:
         problems.append(((*base, "cache", "rebuildable"), "a cache that cannot be rebuilt needs snapshots or a global datastore to meet the RPO"))
+    return problems
+
+
+def _edge_environments(platform: Platform) -> list[Problem]:
+    """Per-environment edge settings must name environments that exist (a typo would silently use the default)."""
+    problems: list[Problem] = []
+    for key in ("existing_zone_ids", "price_classes"):
+        for name in getattr(platform.edge, key):
+            if name not in platform.environments:
+                problems.append((("edge", key, name), f"there is no environment '{name}' (environments: {', '.join(platform.environments)})"))
+    return problems
+
+
+def _backup_copies(platform: Platform) -> list[Problem]:
+    """Production backups must be copied to the DR region: the daily copy is the DR copy of everything not replicated."""
+    problems: list[Problem] = []
+    for name, env in platform.environments.items():
+        if platform.is_production(name) and not env.backup.copy_to_dr:
+            problems.append((("environments", name, "backup", "copy_to_dr"), "production backups must be copied to the DR region so a regional outage loses no backup"))
     return problems

@@ -103,6 +103,27 @@ class RecordingMonitor(mocks.MockMonitor):
         return response
 
 
+    def ReadResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
+        # Reads are lookups of what exists (StackReferences among them): recorded, never created.
+        response = super().ReadResource(request)
+        provider = request.provider.rsplit("::", 1)[0] if request.provider else None
+        inputs = rpc.deserialize_properties(request.properties, keep_unknowns=True)
+        self.recorded.append(
+            Recorded(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=False,
+                parent=request.parent or None,
+                provider=provider or None,
+                dependencies=sorted(set(request.dependencies)),
+                protect=False,
+                inputs={"name": inputs.get("name")} if request.type == STACK_REFERENCE else redact(_plain(inputs)),
+            )
+        )
+        return response
+
+
 def _plain(value: Any) -> Any:
     """Turn SDK containers into plain dicts and lists so the plan can be serialised."""
     if isinstance(value, dict):
