@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ SERVICE_ROOT = Path(__file__).resolve().parents[2]
 FEATURE_TESTS = Path(__file__).resolve().parent
 
 
-def require(condition: object, reason: str) -> None:
+def _require(condition: object, reason: str) -> None:
     """Skip with the reason on a developer machine; fail in CI, where every tool must be installed."""
     if condition:
         return
@@ -35,7 +35,7 @@ def moto_server() -> Iterator[str]:
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:  # pragma: no cover - depends on the environment
-        require(False, "moto[server] is not installed: pip install 'moto[server]'")
+        _require(False, "moto[server] is not installed: pip install 'moto[server]'")
         return
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -62,10 +62,11 @@ def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return moto_server
 
 
-def subprocess_env(**extra: str) -> dict[str, str]:
-    """Environment for a child process of the service (worker, API): the service and these tests importable."""
+def subprocess_env(*extra_paths: str, **extra: str) -> dict[str, str]:
+    """Environment for a child process of the service (worker, API): the service importable, plus
+    `extra_paths` (folders under tests/features, e.g. "jobs" for its test handlers)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JOBS_", "NOTIFY_", "PYTEST_"))}
-    env["PYTHONPATH"] = os.pathsep.join([str(SERVICE_ROOT), str(FEATURE_TESTS / "support")])
+    env["PYTHONPATH"] = os.pathsep.join([str(SERVICE_ROOT), *(str(FEATURE_TESTS / d) for d in extra_paths)])
     env["PYTHONUNBUFFERED"] = "1"
     env.setdefault("ENVIRONMENT", "test")
     env["LOG_JSON"] = "true"
@@ -73,4 +74,18 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
-PYTHON = sys.executable
+@pytest.fixture
+def require() -> Callable[[object, str], None]:
+    """`require(condition, reason)`: skip locally, fail in CI (where every tool must be there)."""
+    return _require
+
+
+@pytest.fixture
+def service_env() -> Callable[..., dict[str, str]]:
+    """`service_env("jobs", ENVIRONMENT="test", ...)`: the environment for a service subprocess."""
+    return subprocess_env
+
+
+@pytest.fixture(scope="session")
+def python() -> str:
+    return sys.executable

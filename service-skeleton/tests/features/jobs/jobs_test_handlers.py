@@ -25,6 +25,18 @@ async def always_fails(job: Job, ctx: JobContext) -> None:
     raise RuntimeError(f"failing on purpose (attempt {ctx.receive_count})")
 
 
+async def record(job: Job, ctx: JobContext) -> None:
+    """Append "<name> <pid>" to TEST_RECORD_FILE: a job run twice shows up twice."""
+    line = f"{job.payload['name']} {os.getpid()}\n".encode()
+    fd = os.open(os.environ["TEST_RECORD_FILE"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+    await asyncio.sleep(float(job.payload.get("seconds", 0)))
+
+
 def register(handlers: JobHandlers) -> None:
     handlers.register("test.slow", slow)
     handlers.register("test.fail", always_fails)
+    handlers.register("test.record", record)

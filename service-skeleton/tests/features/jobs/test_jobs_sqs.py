@@ -17,7 +17,7 @@ from app.features.jobs.queue import Job
 from app.features.jobs.settings import JobsSettings
 from app.features.jobs.sqs_queue import SqsJobQueue
 
-pytestmark = [pytest.mark.integration, pytest.mark.asyncio]
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
