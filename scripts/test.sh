@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up everything the test suite needs on a fresh Debian machine, then run pytest.
+# Idempotent: a second run reuses .venv and skips what is already installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System tools the integration and end-to-end tests start for real (PostgreSQL, Redis).
+need_apt=()
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+# The project and its test tools, from the lock file so the resolver never backtracks.
+if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.lock
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+
+# checkov pins an old boto3: it gets a virtual environment of its own.
+if [ ! -x .venv-checkov/bin/checkov ]; then
+  python3 -m venv .venv-checkov
+  .venv-checkov/bin/python -m pip install -q --disable-pip-version-check "checkov>=3.2,<4"
+fi
+export CHECKOV_BIN="$PWD/.venv-checkov/bin/checkov"
+
+exec .venv/bin/python -m pytest -n 2 "$@"
