@@ -18,7 +18,7 @@ from app.items.routes import router as items_router
 from app.lifecycle import Lifecycle
 from app.log import configure_logging, get_logger
 from app.metrics import Metrics
-from app.middleware import BodyTooLarge, ObservabilityMiddleware, SecurityMiddleware, body_too_large_handler_factory
+from app.middleware import ObservabilityMiddleware, SecurityMiddleware
 from app.problems import install_problem_handlers
 from app.ratelimit import RateLimiter
 from app.redis_store import RedisStore
@@ -92,7 +92,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     lifecycle.on_shutdown(auth.keys.aclose)
 
     install_problem_handlers(app)
-    app.add_exception_handler(BodyTooLarge, body_too_large_handler_factory(settings.max_body_bytes))
     app.include_router(health_router)
     app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
     app.include_router(items_router)

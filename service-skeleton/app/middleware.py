@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from typing import Any
-
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.log import RequestContext, get_logger, request_context
@@ -35,7 +34,7 @@ def _trace_id_from_traceparent(value: bytes | None) -> str | None:
 
 class ObservabilityMiddleware:
     """Outermost app middleware: X-Request-ID in and out, trace id, metrics by route template,
-    one access log line, and a catch-all that turns any escaped exception into a bare 500 problem."""
+    one access log line, and a last-resort catch-all (SecurityMiddleware catches route errors)."""
 
     def __init__(self, app: ASGIApp, *, metrics: Metrics, access_log: bool = True) -> None:
         self.app = app
@@ -94,12 +93,17 @@ class ObservabilityMiddleware:
             request_context.reset(token)
 
 
-class BodyTooLarge(Exception):
-    """The request body exceeded the configured limit while it was being read."""
+class BodyTooLarge(HTTPException):
+    """The request body exceeded the configured limit while it was being read. An HTTPException,
+    so FastAPI's body parsing re-raises it instead of answering 400."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"Request body exceeds {limit} bytes.")
 
 
 class SecurityMiddleware:
-    """Security headers on every response and a request body size limit (413 problem)."""
+    """Security headers on every response, a request body size limit (413 problem), and the
+    catch-all that keeps stack traces off the wire (500 problem)."""
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, hsts: bool = True, docs_paths: tuple[str, ...] = ()) -> None:
         self.app = app
@@ -150,7 +154,7 @@ class SecurityMiddleware:
             if too_large:
                 await self._reject(send_wrapper)
                 return
-            await self.app(scope, receive, send_wrapper)
+            await self._guarded(scope, receive, send_wrapper)
             return
 
         received = 0
@@ -162,10 +166,36 @@ class SecurityMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge()
+                    raise BodyTooLarge(limit)
             return message
 
-        await self.app(scope, receive_limited, send_wrapper)
+        await self._guarded(scope, receive_limited, send_wrapper)
+
+    async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The catch-all: an exception no handler took becomes a bare 500 problem, with these headers."""
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            _error_log.error("unhandled_exception", path=scope.get("path"), exc_info=exc)
+            if started:  # too late for a clean answer: let the server drop the connection
+                raise
+            body = problem_bytes(500, "An unexpected error occurred.", instance=scope.get("path"))
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
 
     async def _reject(self, send: Send) -> None:
         body = problem_bytes(413, f"Request body exceeds {self.max_body_bytes} bytes.")
@@ -177,14 +207,3 @@ class SecurityMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-def body_too_large_handler_factory(limit: int) -> Any:
-    from starlette.requests import Request
-
-    from app.problems import problem_response
-
-    async def handler(request: Request, exc: Exception) -> Any:
-        return problem_response(413, detail=f"Request body exceeds {limit} bytes.", instance=request.url.path)
-
-    return handler
