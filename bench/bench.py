@@ -1,0 +1,83 @@
+"""Benchmarks of platformctl (not tests): --help start-up and plan wall time / peak RSS against their floors.
+
+Run: .venv/bin/python bench/bench.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+
+def timed(argv: list[str], runs: int) -> tuple[float, int]:
+    """Median wall seconds and the largest peak RSS (KiB) of a command over runs."""
+    times, peaks = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        start = time.perf_counter()
+        done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+        times.append(time.perf_counter() - start)
+        if done.returncode not in (0,):
+            raise SystemExit(f"{argv} failed: {done.stderr.decode()[-500:]}")
+        # ru_maxrss of children is the max over all children so far; a fresh process per run keeps it honest
+        peaks.append(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+    return statistics.median(times), max(peaks)
+
+
+def touched_modules() -> list[str]:
+    """The Pulumi modules a prod plan imports, read off a real run."""
+    code = (
+        "import sys, json\n"
+        "from platformctl.config.loader import load_platform\n"
+        "from platformctl.core.planning import build_plan\n"
+        "from pathlib import Path\n"
+        "build_plan(loaded=load_platform(None, cwd=Path('/nonexistent')), env='prod')\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_aws', 'pulumi_kubernetes') and m.count('.') <= 2)))\n"
+    )
+    done = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    floor_help, _ = timed([PY, str(HERE / "minimal_typer_app.py"), "--help"], args.runs)
+    ours_help, _ = timed([PY, "-m", "platformctl", "--help"], args.runs)
+    modules = touched_modules()
+    floor_code = "import importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
+    plan_runs = max(3, args.runs // 2)
+    floor_plan, floor_rss = timed([PY, "-c", floor_code], plan_runs)
+    ours_plan, ours_rss = timed([PY, "-m", "platformctl", "plan", "--env", "prod", "--json"], plan_runs)
+    count = subprocess.run([PY, "-c", "import json,sys; d=json.load(sys.stdin); print(sum(1 for l in d['layers'] for r in l['resources'] if r['custom'] and not r['type'].startswith('pulumi:')))"],
+                           input=subprocess.run([PY, "-m", "platformctl", "plan", "--env", "prod", "--json"], capture_output=True, text=True, check=True).stdout,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    report = {
+        "help_seconds": round(ours_help, 3),
+        "help_floor_seconds": round(floor_help, 3),
+        "help_ratio": round(ours_help / floor_help, 2),
+        "help_target_ratio": 1.3,
+        "plan_prod_seconds": round(ours_plan, 2),
+        "plan_floor_import_seconds": round(floor_plan, 2),
+        "plan_ratio": round(ours_plan / floor_plan, 2),
+        "plan_target_ratio": 1.5,
+        "plan_peak_rss_mib": round(ours_rss / 1024, 1),
+        "floor_peak_rss_mib": round(floor_rss / 1024, 1),
+        "plan_prod_resources": int(count),
+        "pulumi_modules_touched": len(modules),
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""`python -m platformctl` runs the CLI."""
+
+from platformctl.cli.app import main
+
+main()
