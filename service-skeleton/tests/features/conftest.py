@@ -29,6 +29,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+FEATURE_ENV_PREFIXES = ("JOBS_", "NOTIFY_", "INTEGRATIONS_", "SEARCH_")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_feature_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Feature settings come from the test, never from the machine's environment."""
+    for name in list(os.environ):
+        if name.startswith(FEATURE_ENV_PREFIXES):
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """A real moto server on loopback for the whole session; yields its endpoint URL."""
@@ -65,7 +76,7 @@ def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
 def subprocess_env(*extra_paths: str, **extra: str) -> dict[str, str]:
     """Environment for a child process of the service (worker, API): the service importable, plus
     `extra_paths` (folders under tests/features, e.g. "jobs" for its test handlers)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JOBS_", "NOTIFY_", "PYTEST_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith((*FEATURE_ENV_PREFIXES, "PYTEST_"))}
     env["PYTHONPATH"] = os.pathsep.join([str(SERVICE_ROOT), *(str(FEATURE_TESTS / d) for d in extra_paths)])
     env["PYTHONUNBUFFERED"] = "1"
     env.setdefault("ENVIRONMENT", "test")

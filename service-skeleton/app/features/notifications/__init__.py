@@ -1,0 +1,57 @@
+"""Notifications: e-mail (SES v2), SMS and push (SNS) behind one `Notifier`; a readable outbox locally."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from app.features.notifications.notifier import (
+    Delivery,
+    InvalidNotification,
+    Notification,
+    NotificationError,
+    Notifier,
+)
+from app.features.notifications.settings import NotifySettings
+
+__all__ = [
+    "Delivery",
+    "InvalidNotification",
+    "Notification",
+    "NotificationError",
+    "Notifier",
+    "NotifySettings",
+    "build_notifier",
+    "install",
+]
+
+
+def _is_local(settings: Any) -> bool:
+    local = getattr(settings, "is_local", None)
+    return bool(local) if local is not None else settings.environment in ("local", "test")
+
+
+def build_notifier(settings: Any, notify_settings: NotifySettings | None = None) -> Notifier:
+    """The notifier for this environment (the worker calls this too)."""
+    notify_settings = notify_settings or NotifySettings()
+    if notify_settings.resolved_backend(is_local=_is_local(settings)) == "outbox":
+        from app.features.notifications.outbox import OutboxNotifier
+
+        return OutboxNotifier(notify_settings.outbox_path, email_from=notify_settings.email_from)
+    from app.features.notifications.aws import AwsNotifier
+
+    return AwsNotifier.from_settings(notify_settings)
+
+
+def install(app: FastAPI, settings: Any) -> None:
+    """Expose `app.state.notifier`; mount `GET /notifications/outbox` only when it is the outbox."""
+    from app.features.notifications.outbox import OutboxNotifier
+
+    notifier = build_notifier(settings)
+    app.state.notifier = notifier
+    if isinstance(notifier, OutboxNotifier) and _is_local(settings):
+        from app.features.notifications.router import router
+
+        app.include_router(router)
+    app.state.lifecycle.on_shutdown(notifier.close)

@@ -1,0 +1,104 @@
+"""The whole local flow across processes: the API enqueues, `python -m app.worker` sends the digest
+through the notifications outbox, and the outbox endpoint shows it. Plus Redis idempotency."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.features.jobs.idempotency import Claim, RedisIdempotencyStore
+
+SERVICE_ROOT = Path(__file__).resolve().parents[3]
+
+
+async def test_api_enqueues_and_worker_process_delivers_the_digest(
+    client_factory: Callable[..., Any],
+    auth_header: Callable[..., dict[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    service_env: Callable[..., dict[str, str]],
+    python: str,
+) -> None:
+    monkeypatch.setenv("JOBS_LOCAL_DIR", str(tmp_path / "jobs"))
+    monkeypatch.setenv("NOTIFY_OUTBOX_PATH", str(tmp_path / "outbox.jsonl"))
+    headers = auth_header()
+    async with client_factory(features=["jobs", "notifications"]) as client:
+        response = await client.post(
+            "/jobs/item-digest",
+            json={"to": "ada@example.com", "items": ["lamp", "desk"]},
+            headers={**headers, "Idempotency-Key": "digest-2026-11-24"},
+        )
+        assert response.status_code == 202, response.text
+        again = await client.post(
+            "/jobs/item-digest",
+            json={"to": "ada@example.com", "items": ["lamp", "desk"]},
+            headers={**headers, "Idempotency-Key": "digest-2026-11-24"},
+        )
+        assert again.json()["idempotency_key"] == response.json()["idempotency_key"]
+        assert (await client.get("/readyz")).json()["checks"]["jobs_queue"]["status"] == "ok"
+
+        worker = subprocess.Popen(
+            [python, "-m", "app.worker"],
+            cwd=SERVICE_ROOT,
+            env=service_env(
+                ENVIRONMENT="test",
+                DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'w.db'}",
+                JOBS_LOCAL_DIR=str(tmp_path / "jobs"),
+                JOBS_LOCAL_POLL_SECONDS="0.05",
+                NOTIFY_OUTBOX_PATH=str(tmp_path / "outbox.jsonl"),
+            ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            items: list[dict[str, Any]] = []
+            while time.monotonic() < deadline:
+                items = (await client.get("/notifications/outbox", headers=headers)).json()["items"]
+                if items:
+                    break
+                time.sleep(0.1)
+            time.sleep(0.5)  # give the duplicate a chance to (wrongly) be sent
+            items = (await client.get("/notifications/outbox", headers=headers)).json()["items"]
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            out, _ = worker.communicate(timeout=15)
+        assert worker.returncode == 0, out.decode()
+    [mail] = items  # the same Idempotency-Key twice: one e-mail
+    assert mail["channel"] == "email" and mail["to"] == "ada@example.com"
+    assert mail["subject"] == "Your item digest: 2 items"
+    assert "- lamp\n- desk" == mail["text"]
+    assert '"job_duplicate_skipped"' in out.decode()
+
+
+async def test_enqueue_requires_a_user(client_factory: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOBS_LOCAL_DIR", str(tmp_path / "jobs"))
+    async with client_factory(features=["jobs"]) as client:
+        response = await client.post("/jobs/item-digest", json={"to": "a@b.co", "items": []})
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_redis_idempotency_store(redis_clean: str) -> None:
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(redis_clean)
+    try:
+        store = RedisIdempotencyStore(client, prefix="skeleton:jobs:idem")
+        assert await store.claim("k", lease_seconds=30) is Claim.ACQUIRED
+        assert await store.claim("k", lease_seconds=30) is Claim.BUSY
+        assert 0 < await client.ttl("skeleton:jobs:idem:k") <= 30
+        await store.release("k")
+        assert await store.claim("k", lease_seconds=30) is Claim.ACQUIRED
+        await store.complete("k", ttl_seconds=600)
+        await store.release("k")  # must not forget a completed key
+        assert await store.claim("k", lease_seconds=30) is Claim.DONE
+        assert 590 < await client.ttl("skeleton:jobs:idem:k") <= 600
+    finally:
+        await client.aclose()
