@@ -26,7 +26,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.e2e
 def test_wheel_carries_the_bundled_folders(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    for required in ("platformctl/_data/stacks/outputs.py", "platformctl/_data/templates/platform/platform.yaml.j2", "platformctl/_data/stacks/network/Pulumi.yaml"):
+    for required in ("platformctl/_data/stacks/outputs.py", "platformctl/_data/templates/platform/platform.yaml.j2", "platformctl/_data/stacks/messaging/Pulumi.yaml"):
         assert required in names, f"the wheel lacks {required}"
     assert any(n.startswith("platformctl/_data/service-skeleton/") for n in names), "the wheel lacks service-skeleton/"
 
@@ -44,12 +44,12 @@ def test_installed_wheel_plans_from_another_directory(wheel: Path, tmp_path: Pat
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     done = subprocess.run(
-        [str(env_dir / "bin" / "platformctl"), "plan", "--env", "dev", "--layer", "network", "--json"],
+        [str(env_dir / "bin" / "platformctl"), "plan", "--env", "dev", "--layer", "messaging", "--json"],
         cwd=workdir, capture_output=True, text=True, timeout=300, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_COLOR": "1"},
     )
     assert done.returncode == 0, done.stderr
     plan = json.loads(done.stdout)
     assert "built-in sample" in done.stderr
-    assert plan["layers"][0]["name"] == "network" and plan["layers"][0]["resources"]
+    assert plan["layers"][0]["name"] == "messaging" and plan["layers"][0]["resources"]
     where = subprocess.run([str(python), "-c", "import platformctl.paths as p; print(p.stacks_dir())"], capture_output=True, text=True, check=True, cwd=workdir).stdout
     assert "_data" in where and str(ROOT) not in where
