@@ -120,7 +120,7 @@ class RateLimiter:
                 results = await pipe.execute()
             except (NoScriptError, ResponseError) as exc:
                 # Redis restarted or was flushed: the script cache is gone. Load it again once.
-                if attempt == 2 or "NOSCRIPT" not in str(exc):
+                if attempt == 2 or not (isinstance(exc, NoScriptError) or "NOSCRIPT" in str(exc)):
                     raise
                 self._sha = await client.script_load(_SCRIPT)
                 continue

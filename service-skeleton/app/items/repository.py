@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, func, literal_column, select
+from sqlalchemy import Select, exists, func, literal_column, select, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.items.models import Item
@@ -36,7 +37,8 @@ def _filtered(stmt: Select[Any], flt: ItemFilter, dialect: str) -> Select[Any]:
         stmt = stmt.where(Item.price <= flt.max_price)
     if flt.tag is not None:
         if dialect == "postgresql":
-            stmt = stmt.where(Item.tags.contains([flt.tag]))  # JSONB @>, served by a GIN index
+            # JSONB @> (served by the GIN index); type_coerce adds no CAST that would hide the index.
+            stmt = stmt.where(type_coerce(Item.tags, JSONB).contains([flt.tag]))
         else:
             each = func.json_each(Item.tags).table_valued("value")
             stmt = stmt.where(exists(select(literal_column("1")).select_from(each).where(each.c.value == flt.tag)))
