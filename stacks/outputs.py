@@ -69,6 +69,8 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
             "mobileClientId": str,
             "machineClientId": str,
             "hostedDomain": str,
+            "resourceServerIdentifier": str,
+            "resourceServerScopes": list,
         },
     Layer.ADDONS: {
             "namespaces": list,
@@ -112,6 +114,8 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
             "messagingKeyArn": str,
             "sesIdentityArn": str,
             "sesConfigurationSet": str,
+            "sesDomain": str,
+            "sesDkimTokens": list,
         },
     Layer.EDGE: {
             "zoneId": str,
