@@ -120,10 +120,13 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
     Layer.EDGE: {
             "zoneId": str,
             "zoneName": str,
+            "zoneNameServers": list,
             "certificateArn": str,
             "cloudfrontCertificateArn": str,
             "distributionId": str,
+            "distributionArn": str,
             "distributionDomainName": str,
+            "staticHostname": str,
             "webAclArn": str,
             "albWebAclArn": str,
             "apiHostname": str,

@@ -1,0 +1,121 @@
+"""The edge layer: the environment's public zone, ACM certificates, CloudFront for static assets, WAF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from stacks.components.certificates import DnsValidatedCertificate, DnsValidatedCertificateArgs
+from stacks.components.dns_zone import DnsZone, DnsZoneArgs
+from stacks.components.static_site_cdn import StaticSiteCdn, StaticSiteCdnArgs
+from stacks.components.web_acl import WebAcl, WebAclArgs
+from stacks.outputs import Layer, export_outputs, reference
+
+# CloudFront is global but reads its certificate and its WAF web ACL only from us-east-1.
+CLOUDFRONT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class EdgeSettings:
+    organisation: str
+    environment: str
+    zone_name: str
+    existing_zone_id: str
+    static_hostname: str
+    api_hostname: str
+    price_class: str
+    rate_limit_per_ip: int
+    tags: dict[str, str]
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.organisation}-{self.environment}"
+
+
+def read_settings() -> EdgeSettings:
+    config = pulumi.Config()
+    zone_name = config.require("zoneName")
+    return EdgeSettings(
+        organisation=config.require("organisation"),
+        environment=config.require("environment"),
+        zone_name=zone_name,
+        existing_zone_id=config.get("existingZoneId") or "",  # empty: create the zone
+        static_hostname=f"{config.require('staticSubdomain')}.{zone_name}",
+        api_hostname=f"{config.require('apiSubdomain')}.{zone_name}",
+        price_class=config.require("priceClass"),
+        rate_limit_per_ip=config.require_int("rateLimitPerIp"),
+        tags=dict(config.require_object("tags")),
+    )
+
+
+def program() -> None:
+    settings = read_settings()
+    tags = {**settings.tags, "layer": "edge"}
+    data = reference(Layer.DATA)
+
+    # Explicit provider: CloudFront accepts certificates and CLOUDFRONT-scope web ACLs only from us-east-1,
+    # whatever the platform's primary region is.
+    us_east_1 = aws.Provider("us-east-1", region=CLOUDFRONT_REGION)
+    in_us_east_1 = pulumi.ResourceOptions(providers={"aws": us_east_1})
+
+    zone = DnsZone("zone", DnsZoneArgs(zone_name=settings.zone_name, existing_zone_id=settings.existing_zone_id, tags=tags))
+
+    # The ALB's certificate, in the primary region: the wildcard covers api.<zone> and <service>.<zone>.
+    api_certificate = DnsValidatedCertificate(
+        "api-certificate",
+        DnsValidatedCertificateArgs(domain_name=f"*.{settings.zone_name}", zone_id=zone.zone_id, tags=tags),
+    )
+    cdn_certificate = DnsValidatedCertificate(
+        "cdn-certificate",
+        DnsValidatedCertificateArgs(domain_name=settings.static_hostname, zone_id=zone.zone_id, tags=tags),
+        opts=in_us_east_1,
+    )
+
+    cdn_acl = WebAcl(
+        "cdn-waf",
+        WebAclArgs(acl_name=f"{settings.prefix}-cloudfront", scope="CLOUDFRONT", rate_limit_per_ip=settings.rate_limit_per_ip, tags=tags),
+        opts=in_us_east_1,
+    )
+    # Attached to the ALB by the AWS Load Balancer Controller (alb.ingress.kubernetes.io/wafv2-acl-arn).
+    alb_acl = WebAcl(
+        "alb-waf",
+        WebAclArgs(acl_name=f"{settings.prefix}-alb", scope="REGIONAL", rate_limit_per_ip=settings.rate_limit_per_ip, tags=tags),
+    )
+
+    cdn = StaticSiteCdn(
+        "static",
+        StaticSiteCdnArgs(
+            resource_prefix=settings.prefix,
+            hostname=settings.static_hostname,
+            zone_id=zone.zone_id,
+            certificate_arn=cdn_certificate.certificate_arn,
+            web_acl_arn=cdn_acl.arn,
+            bucket_name=data.get("assetsBucketName"),
+            bucket_arn=data.get("assetsBucketArn"),
+            bucket_regional_domain_name=data.get("assetsBucketRegionalDomainName"),
+            logs_bucket_name=data.get("accessLogsBucketName"),
+            price_class=settings.price_class,
+            manage_bucket_policy=False,
+            tags=tags,
+        ),
+    )
+
+    export_outputs(
+        Layer.EDGE,
+        {
+            "zoneId": zone.zone_id,
+            "zoneName": zone.zone_name,
+            "zoneNameServers": zone.name_servers,
+            "certificateArn": api_certificate.certificate_arn,
+            "cloudfrontCertificateArn": cdn_certificate.certificate_arn,
+            "distributionId": cdn.distribution_id,
+            "distributionArn": cdn.distribution_arn,
+            "distributionDomainName": cdn.domain_name,
+            "staticHostname": settings.static_hostname,
+            "webAclArn": cdn_acl.arn,
+            "albWebAclArn": alb_acl.arn,
+            "apiHostname": settings.api_hostname,
+        },
+    )

@@ -1,0 +1,265 @@
+"""The edge layer: public zone, ACM in two regions, CloudFront with OAC and security headers, WAF, records."""
+
+from __future__ import annotations
+
+import pytest
+
+from platformctl.config.loader import LoadedPlatform
+from platformctl.config.stack_config import layer_config
+from platformctl.core.planning import build_plan
+from platformctl.plan.model import LayerPlan, PlanResource
+from tests.stacks.conftest import fake_upstream, of_type, one_of_type, sample_platform
+
+ENVS = ["dev", "prod"]
+PRIMARY = "eu-west-1"
+MANAGED_GROUPS = {
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesSQLiRuleSet",
+}
+ONE_YEAR = 31_536_000
+
+
+def marker(resource: PlanResource | str, attr: str) -> str:
+    name = resource if isinstance(resource, str) else resource.name
+    return f"(known after apply: {name}.{attr})"
+
+
+def zone_name(env: str) -> str:
+    return f"{env}.acme.example.com"
+
+
+def named(plan: LayerPlan, type_token: str, name: str) -> PlanResource:
+    found = [r for r in of_type(plan, type_token) if r.name == name]
+    assert len(found) == 1, f"{plan.name}: expected one {type_token} named {name}, found {[r.name for r in of_type(plan, type_token)]}"
+    return found[0]
+
+
+def provider_region(plan: LayerPlan, resource: PlanResource) -> str | None:
+    """The region of the explicit provider a resource was created with (None: the default provider)."""
+    if resource.provider is None:
+        return None
+    provider = [r for r in plan.resources if r.urn == resource.provider]
+    assert provider, f"{resource.name}: its provider {resource.provider} is not in the plan"
+    return provider[0].inputs.get("region")
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_public_zone_is_the_environment_subdomain(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    zone = one_of_type(plan, "aws:route53/zone:Zone")
+    assert zone.inputs["name"] == zone_name(env), f"{zone.name}: the zone must be <env>.<domain>, got {zone.inputs['name']}"
+    assert not zone.inputs.get("vpcs"), f"{zone.name}: the zone must be public (no VPC association)"
+    assert plan.outputs["zoneName"] == zone_name(env), "edge: zoneName output must name the zone"
+    assert plan.outputs["zoneId"] == marker(zone, "zoneId"), "edge: zoneId output must be the created zone's id"
+    caa = named(plan, "aws:route53/record:Record", "zone-caa")
+    assert caa.inputs["type"] == "CAA" and any("amazon.com" in v for v in caa.inputs["records"]), f"{caa.name}: CAA must allow only Amazon to issue"
+
+
+def test_an_existing_zone_is_used_instead_of_creating_one() -> None:
+    loaded = sample_platform()
+    edge = loaded.platform.edge.model_copy(update={"existing_zone_ids": {"prod": "Z0123456789ABC"}})
+    platform = loaded.platform.model_copy(update={"edge": edge})
+    adopted = LoadedPlatform(platform, loaded.source, True)
+    plan = build_plan(loaded=adopted, env="prod", layers=["edge"], upstream=fake_upstream("edge", adopted)).layer("edge")
+    assert not plan.by_type("aws:route53/zone:Zone"), "edge: with existing_zone_ids.prod set, no zone may be created"
+    records = of_type(plan, "aws:route53/record:Record")
+    assert all(r.inputs["zoneId"] == "Z0123456789ABC" for r in records), "edge: every record must go into the existing zone"
+    assert plan.outputs["zoneId"] == "Z0123456789ABC", "edge: zoneId output must be the existing zone's id"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_alb_certificate_is_in_the_primary_region_and_dns_validated(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    cert = named(plan, "aws:acm/certificate:Certificate", "api-certificate-certificate")
+    assert cert.region == PRIMARY, f"{cert.name}: the ALB certificate must be in the primary region, got {cert.region}"
+    assert cert.inputs["domainName"] == f"*.{zone_name(env)}", f"{cert.name}: must cover api.<zone> and the services (*.<zone>)"
+    assert cert.inputs["validationMethod"] == "DNS", f"{cert.name}: certificates must be DNS validated"
+    assert plan.outputs["certificateArn"] == marker(cert, "arn"), "edge: certificateArn must be the ALB certificate"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_cloudfront_certificate_is_in_us_east_1_through_an_explicit_provider(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    cert = named(plan, "aws:acm/certificate:Certificate", "cdn-certificate-certificate")
+    assert provider_region(plan, cert) == "us-east-1", f"{cert.name}: CloudFront only accepts certificates from us-east-1 (explicit provider)"
+    assert cert.region == "us-east-1", f"{cert.name}: planned in {cert.region}, not us-east-1"
+    assert cert.inputs["domainName"] == f"static.{zone_name(env)}", f"{cert.name}: must cover the static hostname"
+    assert cert.inputs["validationMethod"] == "DNS", f"{cert.name}: certificates must be DNS validated"
+    assert plan.outputs["cloudfrontCertificateArn"] == marker(cert, "arn"), "edge: cloudfrontCertificateArn must be the us-east-1 certificate"
+
+
+@pytest.mark.parametrize("env", ENVS)
+@pytest.mark.parametrize("prefix", ["api-certificate", "cdn-certificate"])
+def test_each_certificate_has_a_validation_record_in_the_zone_and_a_validation(layer_plan, env: str, prefix: str) -> None:
+    plan = layer_plan("edge", env)
+    zone = one_of_type(plan, "aws:route53/zone:Zone")
+    cert = named(plan, "aws:acm/certificate:Certificate", f"{prefix}-certificate")
+    record = named(plan, "aws:route53/record:Record", f"{prefix}-validation-record")
+    assert record.inputs["zoneId"] == marker(zone, "zoneId"), f"{record.name}: the validation record must be in the environment's zone"
+    assert record.inputs["name"] == marker(cert, "domainValidationOptions[0].resourceRecordName"), f"{record.name}: must be the record ACM asks for"
+    assert record.inputs["records"] == [marker(cert, "domainValidationOptions[0].resourceRecordValue")], f"{record.name}: must hold ACM's value"
+    validation = named(plan, "aws:acm/certificateValidation:CertificateValidation", f"{prefix}-validation")
+    assert validation.inputs["certificateArn"] == marker(cert, "arn"), f"{validation.name}: must wait for {cert.name}"
+    assert validation.inputs["validationRecordFqdns"] == [marker(record, "fqdn")], f"{validation.name}: must wait for {record.name}"
+    assert validation.region == cert.region, f"{validation.name}: must be in the certificate's region ({cert.region})"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_distribution_serves_the_assets_bucket_through_origin_access_control(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    dist = one_of_type(plan, "aws:cloudfront/distribution:Distribution")
+    oac = one_of_type(plan, "aws:cloudfront/originAccessControl:OriginAccessControl")
+    assert oac.inputs["signingBehavior"] == "always", f"{oac.name}: origin access control must always sign"
+    assert oac.inputs["signingProtocol"] == "sigv4", f"{oac.name}: origin access control must sign with sigv4"
+    assert oac.inputs["originAccessControlOriginType"] == "s3", f"{oac.name}: the origin is S3"
+    (origin,) = dist.inputs["origins"]
+    assert origin["domainName"] == "(known after apply: data.assetsBucketRegionalDomainName)", f"{dist.name}: origin must be the data layer's assets bucket"
+    assert origin["originAccessControlId"] == marker(oac, "id"), f"{dist.name}: origin must use origin access control"
+    assert "s3OriginConfig" not in origin or not origin["s3OriginConfig"].get("originAccessIdentity"), f"{dist.name}: no legacy OAI"
+    behaviour = dist.inputs["defaultCacheBehavior"]
+    assert behaviour["targetOriginId"] == origin["originId"], f"{dist.name}: default behaviour must target the assets origin"
+    assert behaviour["viewerProtocolPolicy"] in {"redirect-to-https", "https-only"}, f"{dist.name}: viewers must be on HTTPS"
+    assert set(behaviour["allowedMethods"]) <= {"GET", "HEAD", "OPTIONS"}, f"{dist.name}: static assets are read-only"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_distribution_uses_the_us_east_1_certificate_with_tls_1_2(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    dist = one_of_type(plan, "aws:cloudfront/distribution:Distribution")
+    validation = named(plan, "aws:acm/certificateValidation:CertificateValidation", "cdn-certificate-validation")
+    cert = dist.inputs["viewerCertificate"]
+    assert cert["acmCertificateArn"] == marker("cdn-certificate-certificate", "arn"), f"{dist.name}: must use the us-east-1 certificate"
+    assert validation.urn in dist.dependencies, f"{dist.name}: must wait for the certificate's validation"
+    assert cert["minimumProtocolVersion"] == "TLSv1.2_2021", f"{dist.name}: minimum protocol must be TLSv1.2_2021"
+    assert cert["sslSupportMethod"] == "sni-only", f"{dist.name}: SNI only (no dedicated IP charges)"
+    assert not cert.get("cloudfrontDefaultCertificate"), f"{dist.name}: must not use the default *.cloudfront.net certificate"
+    assert dist.inputs["aliases"] == [f"static.{zone_name(env)}"], f"{dist.name}: alias must be static.<zone>"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_response_headers_policy_sets_hsts_and_security_headers(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    dist = one_of_type(plan, "aws:cloudfront/distribution:Distribution")
+    policy = one_of_type(plan, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
+    assert dist.inputs["defaultCacheBehavior"]["responseHeadersPolicyId"] == marker(policy, "id"), f"{dist.name}: must use {policy.name}"
+    headers = policy.inputs["securityHeadersConfig"]
+    hsts = headers["strictTransportSecurity"]
+    assert hsts["accessControlMaxAgeSec"] >= ONE_YEAR, f"{policy.name}: HSTS max-age must be at least one year"
+    assert hsts["includeSubdomains"] is True, f"{policy.name}: HSTS must include subdomains"
+    assert hsts["preload"] is True, f"{policy.name}: HSTS must allow preload"
+    assert headers["contentTypeOptions"]["override"] is True, f"{policy.name}: X-Content-Type-Options nosniff must be set"
+    assert headers["frameOptions"]["frameOption"] in {"DENY", "SAMEORIGIN"}, f"{policy.name}: X-Frame-Options must be set"
+    assert headers["referrerPolicy"]["referrerPolicy"], f"{policy.name}: Referrer-Policy must be set"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_distribution_logs_to_the_access_logs_bucket(layer_plan, env: str) -> None:
+    dist = one_of_type(layer_plan("edge", env), "aws:cloudfront/distribution:Distribution")
+    logging = dist.inputs.get("loggingConfig") or {}
+    assert logging.get("bucket") == "(known after apply: data.accessLogsBucketName).s3.amazonaws.com", (
+        f"{dist.name}: standard logging must go to the data layer's access logs bucket"
+    )
+    assert logging.get("prefix"), f"{dist.name}: logs need a prefix to keep them apart in the shared bucket"
+
+
+@pytest.mark.parametrize(("env", "price_class"), [("dev", "PriceClass_100"), ("prod", "PriceClass_All")])
+def test_price_class_follows_the_environment(layer_plan, env: str, price_class: str) -> None:
+    dist = one_of_type(layer_plan("edge", env), "aws:cloudfront/distribution:Distribution")
+    assert dist.inputs["priceClass"] == price_class, f"{dist.name}: {env} must use {price_class}, got {dist.inputs['priceClass']}"
+
+
+def _check_rules(acl: PlanResource, limit: int) -> None:
+    rules = acl.inputs["rules"]
+    groups = {r["statement"]["managedRuleGroupStatement"]["name"] for r in rules if "managedRuleGroupStatement" in r["statement"]}
+    assert groups == MANAGED_GROUPS, f"{acl.name}: managed rule groups must be {sorted(MANAGED_GROUPS)}, got {sorted(groups)}"
+    for rule in rules:
+        if "managedRuleGroupStatement" in rule["statement"]:
+            assert rule["statement"]["managedRuleGroupStatement"]["vendorName"] == "AWS", f"{acl.name}: {rule['name']} must be AWS managed"
+            assert "none" in rule["overrideAction"], f"{acl.name}: {rule['name']} must keep its block actions (override none)"
+    rate = [r for r in rules if "rateBasedStatement" in r["statement"]]
+    assert len(rate) == 1, f"{acl.name}: needs one rate-based rule"
+    assert "block" in rate[0]["action"], f"{acl.name}: the rate-based rule must block"
+    assert rate[0]["statement"]["rateBasedStatement"]["limit"] == limit, f"{acl.name}: rate limit must come from platform.yaml ({limit})"
+    assert rate[0]["statement"]["rateBasedStatement"]["aggregateKeyType"] == "IP", f"{acl.name}: rate limit is per IP"
+    assert len({r["priority"] for r in rules}) == len(rules), f"{acl.name}: rule priorities must be unique"
+    assert "allow" in acl.inputs["defaultAction"], f"{acl.name}: what no rule blocks is allowed"
+    assert acl.inputs["visibilityConfig"]["cloudwatchMetricsEnabled"] is True, f"{acl.name}: metrics must be on"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_cloudfront_web_acl_is_in_us_east_1_and_attached(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    acl = named(plan, "aws:wafv2/webAcl:WebAcl", "cdn-waf-acl")
+    assert acl.inputs["scope"] == "CLOUDFRONT", f"{acl.name}: scope must be CLOUDFRONT"
+    assert provider_region(plan, acl) == "us-east-1", f"{acl.name}: CLOUDFRONT web ACLs exist only in us-east-1 (explicit provider)"
+    _check_rules(acl, sample_platform().platform.edge.rate_limit_per_ip)
+    dist = one_of_type(plan, "aws:cloudfront/distribution:Distribution")
+    assert dist.inputs["webAclId"] == marker(acl, "arn"), f"{dist.name}: must be protected by {acl.name} (web_acl_id)"
+    assert plan.outputs["webAclArn"] == marker(acl, "arn"), "edge: webAclArn must be the CloudFront web ACL"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_regional_web_acl_for_the_alb_is_exported(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    acl = named(plan, "aws:wafv2/webAcl:WebAcl", "alb-waf-acl")
+    assert acl.inputs["scope"] == "REGIONAL", f"{acl.name}: the ALB needs a REGIONAL web ACL"
+    assert acl.region == PRIMARY and provider_region(plan, acl) is None, f"{acl.name}: must be in the primary region (the ALB's)"
+    _check_rules(acl, sample_platform().platform.edge.rate_limit_per_ip)
+    assert plan.outputs["albWebAclArn"] == marker(acl, "arn"), "edge: albWebAclArn must be the regional web ACL (ALB annotation)"
+
+
+@pytest.mark.parametrize("env", ENVS)
+@pytest.mark.parametrize("record_type", ["A", "AAAA"])
+def test_static_hostname_aliases_the_distribution(layer_plan, env: str, record_type: str) -> None:
+    plan = layer_plan("edge", env)
+    zone = one_of_type(plan, "aws:route53/zone:Zone")
+    dist = one_of_type(plan, "aws:cloudfront/distribution:Distribution")
+    records = [r for r in of_type(plan, "aws:route53/record:Record") if r.inputs.get("name") == f"static.{zone_name(env)}" and r.inputs["type"] == record_type]
+    assert len(records) == 1, f"edge: needs one {record_type} record for static.<zone>"
+    (record,) = records
+    (alias,) = record.inputs["aliases"]
+    assert record.inputs["zoneId"] == marker(zone, "zoneId"), f"{record.name}: must be in the environment's zone"
+    assert alias["name"] == marker(dist, "domainName"), f"{record.name}: must alias the distribution"
+    assert alias["zoneId"] == marker(dist, "hostedZoneId"), f"{record.name}: alias needs CloudFront's hosted zone id"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_outputs_name_the_api_and_static_hostnames(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    dist = one_of_type(plan, "aws:cloudfront/distribution:Distribution")
+    assert plan.outputs["apiHostname"] == f"api.{zone_name(env)}", "edge: apiHostname must be api.<zone> (external-dns makes its record)"
+    assert plan.outputs["staticHostname"] == f"static.{zone_name(env)}", "edge: staticHostname must be static.<zone>"
+    assert plan.outputs["distributionId"] == marker(dist, "id"), "edge: distributionId must be the distribution's"
+    assert plan.outputs["distributionArn"] == marker(dist, "arn"), "edge: distributionArn must be the distribution's"
+    assert plan.outputs["distributionDomainName"] == marker(dist, "domainName"), "edge: distributionDomainName must be the distribution's"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_edge_writes_no_second_policy_on_the_data_layers_bucket(layer_plan, env: str) -> None:
+    policies = layer_plan("edge", env).by_type("aws:s3/bucketPolicy:BucketPolicy")
+    assert not policies, f"edge: {[p.name for p in policies]}: S3 keeps one policy per bucket and the data layer owns the assets bucket's"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_taggable_edge_resources_carry_the_platform_tags(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    taggable = [
+        *of_type(plan, "aws:route53/zone:Zone"),
+        *of_type(plan, "aws:acm/certificate:Certificate"),
+        *of_type(plan, "aws:cloudfront/distribution:Distribution"),
+        *of_type(plan, "aws:wafv2/webAcl:WebAcl"),
+    ]
+    for resource in taggable:
+        tags = resource.inputs.get("tags") or {}
+        assert tags.get("environment") == env and tags.get("organisation") == "acme", f"{resource.name}: must carry the platform tags"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_stack_config_comes_from_platform_yaml(env: str) -> None:
+    platform = sample_platform().platform
+    config = layer_config(platform, env, "edge")
+    assert config["zoneName"] == zone_name(env), "edge config: zoneName must be <env>.<domain>"
+    assert config["existingZoneId"] == "", "edge config: the sample creates its zones"
+    assert config["rateLimitPerIp"] == platform.edge.rate_limit_per_ip, "edge config: rate limit from platform.yaml"
