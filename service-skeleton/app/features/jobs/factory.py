@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from app.features.jobs.idempotency import IdempotencyStore, RedisIdempotencyStore, SqliteIdempotencyStore
+from app.features.jobs.idempotency import (
+    IdempotencyStore,
+    RedisIdempotencyStore,
+    SqliteIdempotencyStore,
+)
 from app.features.jobs.local_queue import SqliteJobQueue
 from app.features.jobs.metrics import JobMetrics
 from app.features.jobs.queue import Job, JobQueue

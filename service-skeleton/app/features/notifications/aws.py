@@ -7,7 +7,11 @@ import json
 from functools import partial
 from typing import Any
 
-from app.features.notifications.notifier import Delivery, Notification, NotificationError
+from app.features.notifications.notifier import (
+    Delivery,
+    Notification,
+    NotificationError,
+)
 
 
 class AwsNotifier:

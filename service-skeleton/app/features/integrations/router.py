@@ -1,0 +1,20 @@
+"""`POST /webhooks/{source}`: signed third-party callbacks. No bearer token: the signature is the auth."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+
+router = APIRouter(tags=["integrations"])
+
+
+@router.post("/webhooks/{source}", status_code=202)
+async def receive_webhook(
+    request: Request, source: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+) -> dict[str, Any]:
+    """Verify a signed delivery and hand it to the source's handler; 202 once accepted."""
+    body = await request.body()
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    event = await request.app.state.webhooks.receive(source, headers, body)
+    return {"accepted": True, "source": event.source, "delivery_id": event.delivery_id}
