@@ -1,4 +1,4 @@
-"""CloudFront in front of the private assets bucket: origin access control, TLS 1.2+, security headers, logs."""
+"""CloudFront in front of the private assets bucket: origin access control, TLS 1.2+, security headers, WAF."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ class StaticSiteCdnArgs:
     bucket_name: pulumi.Input[str]
     bucket_arn: pulumi.Input[str]
     bucket_regional_domain_name: pulumi.Input[str]
-    logs_bucket_name: pulumi.Input[str]
     price_class: str
     # S3 keeps one policy per bucket: only when the bucket's owner manages none may this component write it.
     manage_bucket_policy: bool = False
@@ -111,12 +110,7 @@ class StaticSiteCdn(pulumi.ComponentResource):
                 "ssl_support_method": "sni-only",
                 "minimum_protocol_version": "TLSv1.2_2021",
             },
-            # Standard logging writes through the bucket's global endpoint (<bucket>.s3.amazonaws.com).
-            logging_config={
-                "bucket": pulumi.Output.from_input(args.logs_bucket_name).apply(lambda b: f"{b}.s3.amazonaws.com"),
-                "prefix": "cloudfront/static/",
-                "include_cookies": False,
-            },
+            # No logging_config (v1 needs bucket ACLs): access logs go through CdnAccessLogs (v2).
             restrictions={"geo_restriction": {"restriction_type": "none"}},
             tags=args.tags,
             opts=child,

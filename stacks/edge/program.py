@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from stacks.components.cdn_access_logs import CdnAccessLogs, CdnAccessLogsArgs
 from stacks.components.certificates import DnsValidatedCertificate, DnsValidatedCertificateArgs
 from stacks.components.dns_zone import DnsZone, DnsZoneArgs
 from stacks.components.static_site_cdn import StaticSiteCdn, StaticSiteCdnArgs
@@ -95,11 +96,22 @@ def program() -> None:
             bucket_name=data.get("assetsBucketName"),
             bucket_arn=data.get("assetsBucketArn"),
             bucket_regional_domain_name=data.get("assetsBucketRegionalDomainName"),
-            logs_bucket_name=data.get("accessLogsBucketName"),
             price_class=settings.price_class,
             manage_bucket_policy=False,
             tags=tags,
         ),
+    )
+
+    CdnAccessLogs(
+        "static-logs",
+        CdnAccessLogsArgs(
+            resource_prefix=settings.prefix,
+            distribution_arn=cdn.distribution_arn,
+            logs_bucket_name=data.get("accessLogsBucketName"),
+            partition=aws.get_partition_output().partition,
+            tags=tags,
+        ),
+        opts=in_us_east_1,
     )
 
     export_outputs(

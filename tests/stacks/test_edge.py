@@ -156,12 +156,22 @@ def test_response_headers_policy_sets_hsts_and_security_headers(layer_plan, env:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_distribution_logs_to_the_access_logs_bucket(layer_plan, env: str) -> None:
-    dist = one_of_type(layer_plan("edge", env), "aws:cloudfront/distribution:Distribution")
-    logging = dist.inputs.get("loggingConfig") or {}
-    assert logging.get("bucket") == "(known after apply: data.accessLogsBucketName).s3.amazonaws.com", (
-        f"{dist.name}: standard logging must go to the data layer's access logs bucket"
-    )
-    assert logging.get("prefix"), f"{dist.name}: logs need a prefix to keep them apart in the shared bucket"
+    plan = layer_plan("edge", env)
+    dist = one_of_type(plan, "aws:cloudfront/distribution:Distribution")
+    source = one_of_type(plan, "aws:cloudwatch/logDeliverySource:LogDeliverySource")
+    destination = one_of_type(plan, "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination")
+    delivery = one_of_type(plan, "aws:cloudwatch/logDelivery:LogDelivery")
+    assert source.inputs["resourceArn"] == marker(dist, "arn"), f"{source.name}: must log the static distribution"
+    assert source.inputs["logType"] == "ACCESS_LOGS", f"{source.name}: standard logging means ACCESS_LOGS"
+    for resource in (source, destination, delivery):
+        assert provider_region(plan, resource) == "us-east-1", f"{resource.name}: CloudFront log delivery exists only in us-east-1"
+    target = destination.inputs["deliveryDestinationConfiguration"]["destinationResourceArn"]
+    assert target == "arn:aws:s3:::(known after apply: data.accessLogsBucketName)", f"{destination.name}: must deliver to the data layer's access logs bucket"
+    assert delivery.inputs["deliverySourceName"] == source.inputs["name"], f"{delivery.name}: must read {source.name}"
+    assert delivery.inputs["deliveryDestinationArn"] == marker(destination, "arn"), f"{delivery.name}: must write to {destination.name}"
+    assert delivery.inputs["s3DeliveryConfigurations"][0]["suffixPath"].startswith("cloudfront/"), f"{delivery.name}: logs need a prefix of their own"
+    # v1 logging (logging_config) needs S3 ACLs, which the platform's buckets disable.
+    assert not dist.inputs.get("loggingConfig"), f"{dist.name}: use v2 log delivery, not ACL-based logging_config"
 
 
 @pytest.mark.parametrize(("env", "price_class"), [("dev", "PriceClass_100"), ("prod", "PriceClass_All")])
