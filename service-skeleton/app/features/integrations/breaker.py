@@ -75,9 +75,7 @@ class CircuitBreaker:
 class BreakerRegistry:
     """One breaker per host, created on first use with the same thresholds."""
 
-    def __init__(
-        self, *, failure_threshold: int, recovery_seconds: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, *, failure_threshold: int, recovery_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._make = lambda host: CircuitBreaker(host, failure_threshold, recovery_seconds, clock)
         self._breakers: dict[str, CircuitBreaker] = {}
 

@@ -67,9 +67,7 @@ class ConnectorClient:
     async def request(self, method: str, url: str, *, idempotent: bool | None = None, **kwargs: Any) -> httpx.Response:
         request = self._http.build_request(method.upper(), url, **kwargs)
         retry_all = (
-            idempotent
-            if idempotent is not None
-            else request.method in IDEMPOTENT_METHODS or "idempotency-key" in request.headers
+            idempotent if idempotent is not None else request.method in IDEMPOTENT_METHODS or "idempotency-key" in request.headers
         )
         host = request.url.netloc.decode()
         breaker = self.breakers.for_host(host)

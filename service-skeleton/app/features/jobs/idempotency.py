@@ -79,8 +79,7 @@ class SqliteIdempotencyStore:
             if not self._ready:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute(
-                    "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, state TEXT NOT NULL, "
-                    "expires_at REAL NOT NULL)"
+                    "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at REAL NOT NULL)"
                 )
                 self._ready = True
             return sql_fn(conn)
@@ -92,9 +91,7 @@ class SqliteIdempotencyStore:
             now = self._clock()
             conn.execute("BEGIN IMMEDIATE")
             try:
-                row = conn.execute(
-                    "SELECT state FROM idempotency WHERE key = ? AND expires_at > ?", (key, now)
-                ).fetchone()
+                row = conn.execute("SELECT state FROM idempotency WHERE key = ? AND expires_at > ?", (key, now)).fetchone()
                 if row is None:
                     conn.execute(
                         "INSERT OR REPLACE INTO idempotency (key, state, expires_at) VALUES (?, ?, ?)",

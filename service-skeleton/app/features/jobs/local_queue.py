@@ -101,8 +101,7 @@ class SqliteJobQueue:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 rows = conn.execute(
-                    "SELECT id, body, receive_count FROM messages WHERE queue = ? AND visible_at <= ? "
-                    "ORDER BY sent_at LIMIT ?",
+                    "SELECT id, body, receive_count FROM messages WHERE queue = ? AND visible_at <= ? ORDER BY sent_at LIMIT ?",
                     (queue, now, max_messages),
                 ).fetchall()
                 taken: list[ReceivedMessage] = []
@@ -139,9 +138,7 @@ class SqliteJobQueue:
     async def change_visibility(self, message: ReceivedMessage, seconds: int) -> None:
         visible_at = self._clock() + seconds
         await self._call(
-            lambda c: c.execute(
-                "UPDATE messages SET visible_at = ? WHERE receipt = ?", (visible_at, message.receipt_handle)
-            )
+            lambda c: c.execute("UPDATE messages SET visible_at = ? WHERE receipt = ?", (visible_at, message.receipt_handle))
         )
 
     async def move_to_dead_letter(self, message: ReceivedMessage, *, reason: str) -> None:

@@ -34,7 +34,8 @@ async def enqueue_item_digest(
 ) -> Enqueued:
     """Queue an e-mail digest of items; the worker sends it. `Idempotency-Key` makes retries safe."""
     key = f"{ITEM_DIGEST}:{principal.subject}:{idempotency_key}" if idempotency_key else ""
-    job = Job(type=ITEM_DIGEST, payload={"to": body.to, "items": body.items, "requested_by": principal.subject},
-              idempotency_key=key)
+    job = Job(
+        type=ITEM_DIGEST, payload={"to": body.to, "items": body.items, "requested_by": principal.subject}, idempotency_key=key
+    )
     message_id = await request.app.state.jobs.enqueue(job)
     return Enqueued(job_id=job.id, message_id=message_id, idempotency_key=job.idempotency_key)

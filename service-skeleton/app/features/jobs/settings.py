@@ -41,9 +41,7 @@ class JobsSettings(BaseSettings):
     idempotency_ttl_seconds: int = Field(default=7 * 86_400, ge=60)
 
     # Worker
-    handler_modules: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["app.features.jobs.examples"]
-    )
+    handler_modules: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["app.features.jobs.examples"])
     metrics_port: int | None = None  # Prometheus endpoint of the worker process
 
     @field_validator("handler_modules", mode="before")

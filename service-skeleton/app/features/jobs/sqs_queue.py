@@ -37,9 +37,9 @@ class SqsJobQueue:
         import boto3
 
         client = boto3.client("sqs", region_name=jobs_settings.region)
-        queue_url = jobs_settings.queue_url or client.get_queue_url(
-            QueueName=jobs_settings.resolved_queue_name(service_name)
-        )["QueueUrl"]
+        queue_url = (
+            jobs_settings.queue_url or client.get_queue_url(QueueName=jobs_settings.resolved_queue_name(service_name))["QueueUrl"]
+        )
         dlq_url = jobs_settings.dlq_url
         return cls(
             client,

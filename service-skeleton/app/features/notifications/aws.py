@@ -83,9 +83,7 @@ class AwsNotifier:
         attributes: dict[str, Any] = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": self.sms_type}}
         if self.sms_sender_id:
             attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": self.sms_sender_id}
-        response = await self._call(
-            self._sns, "publish", PhoneNumber=n.to, Message=n.text, MessageAttributes=attributes
-        )
+        response = await self._call(self._sns, "publish", PhoneNumber=n.to, Message=n.text, MessageAttributes=attributes)
         return str(response["MessageId"])
 
     async def _send_push(self, n: Notification) -> str:
@@ -98,9 +96,7 @@ class AwsNotifier:
             "APNS_SANDBOX": json.dumps({"aps": {"alert": alert}, **n.data}),
         }
         target = {"TargetArn": n.to} if ":endpoint/" in n.to else {"TopicArn": n.to}
-        response = await self._call(
-            self._sns, "publish", Message=json.dumps(message), MessageStructure="json", **target
-        )
+        response = await self._call(self._sns, "publish", Message=json.dumps(message), MessageStructure="json", **target)
         return str(response["MessageId"])
 
     async def close(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -179,8 +179,11 @@ def flaky_server() -> Iterator[tuple[str, list[str]]]:
 async def test_real_socket_retries_and_breaker(flaky_server: tuple[str, list[str]]) -> None:
     url, hits = flaky_server
     settings = IntegrationsSettings(
-        max_attempts=3, backoff_base_seconds=0.01, backoff_max_seconds=0.02,
-        breaker_failure_threshold=3, breaker_recovery_seconds=60,
+        max_attempts=3,
+        backoff_base_seconds=0.01,
+        backoff_max_seconds=0.02,
+        breaker_failure_threshold=3,
+        breaker_recovery_seconds=60,
     )
     client = ConnectorClient(settings)
     try:

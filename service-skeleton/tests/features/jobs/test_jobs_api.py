@@ -3,6 +3,7 @@ through the notifications outbox, and the outbox endpoint shows it. Plus Redis i
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import time
@@ -43,8 +44,10 @@ async def test_api_enqueues_and_worker_process_delivers_the_digest(
         assert again.json()["idempotency_key"] == response.json()["idempotency_key"]
         assert (await client.get("/readyz")).json()["checks"]["jobs_queue"]["status"] == "ok"
 
-        worker = subprocess.Popen(
-            [python, "-m", "app.worker"],
+        worker = await asyncio.create_subprocess_exec(
+            python,
+            "-m",
+            "app.worker",
             cwd=SERVICE_ROOT,
             env=service_env(
                 ENVIRONMENT="test",
@@ -63,12 +66,12 @@ async def test_api_enqueues_and_worker_process_delivers_the_digest(
                 items = (await client.get("/notifications/outbox", headers=headers)).json()["items"]
                 if items:
                     break
-                time.sleep(0.1)
-            time.sleep(0.5)  # give the duplicate a chance to (wrongly) be sent
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)  # give the duplicate a chance to (wrongly) be sent
             items = (await client.get("/notifications/outbox", headers=headers)).json()["items"]
         finally:
             worker.send_signal(signal.SIGTERM)
-            out, _ = worker.communicate(timeout=15)
+            out, _ = await asyncio.wait_for(worker.communicate(), timeout=15)
         assert worker.returncode == 0, out.decode()
     [mail] = items  # the same Idempotency-Key twice: one e-mail
     assert mail["channel"] == "email" and mail["to"] == "ada@example.com"
@@ -77,7 +80,9 @@ async def test_api_enqueues_and_worker_process_delivers_the_digest(
     assert '"job_duplicate_skipped"' in out.decode()
 
 
-async def test_enqueue_requires_a_user(client_factory: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_enqueue_requires_a_user(
+    client_factory: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("JOBS_LOCAL_DIR", str(tmp_path / "jobs"))
     async with client_factory(features=["jobs"]) as client:
         response = await client.post("/jobs/item-digest", json={"to": "a@b.co", "items": []})

@@ -16,7 +16,6 @@ from app.features.jobs.metrics import JobMetrics
 from app.features.jobs.queue import InvalidJob, Job
 
 
-
 class Clock:
     def __init__(self) -> None:
         self.now = 1_000.0

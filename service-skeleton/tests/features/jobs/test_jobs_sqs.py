@@ -65,9 +65,9 @@ def _recorder(fail_times: int = 0, exc: Callable[[], Exception] = lambda: Runtim
 
 
 def _messages(sqs: Any, url: str) -> list[dict[str, Any]]:
-    return sqs.receive_message(
-        QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0, MessageAttributeNames=["All"]
-    ).get("Messages", [])
+    return sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0, MessageAttributeNames=["All"]).get(
+        "Messages", []
+    )
 
 
 async def test_from_settings_resolves_queue_by_name_and_enqueue_consume(sqs: Any) -> None:

@@ -33,7 +33,9 @@ def workdir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def start_worker(workdir: Path, service_env: Callable[..., dict[str, str]], python: str) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+def start_worker(
+    workdir: Path, service_env: Callable[..., dict[str, str]], python: str
+) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
 
     def start(**extra: str) -> subprocess.Popen[bytes]:
@@ -72,7 +74,9 @@ def _stop(proc: subprocess.Popen[bytes]) -> tuple[int, str]:
     return proc.returncode, out.decode()
 
 
-def test_two_workers_share_the_local_queue_and_run_each_job_once(workdir: Path, start_worker: Callable[..., subprocess.Popen[bytes]]) -> None:
+def test_two_workers_share_the_local_queue_and_run_each_job_once(
+    workdir: Path, start_worker: Callable[..., subprocess.Popen[bytes]]
+) -> None:
     workers = [start_worker(), start_worker()]
     queue = _queue(workdir)
     names = [f"job{i}" for i in range(12)]
@@ -93,7 +97,9 @@ def test_two_workers_share_the_local_queue_and_run_each_job_once(workdir: Path, 
         assert code == 0, out
 
 
-def test_sigterm_finishes_the_job_in_hand_then_exits_zero(workdir: Path, start_worker: Callable[..., subprocess.Popen[bytes]]) -> None:
+def test_sigterm_finishes_the_job_in_hand_then_exits_zero(
+    workdir: Path, start_worker: Callable[..., subprocess.Popen[bytes]]
+) -> None:
     queue = _queue(workdir)
 
     async def produce() -> None:
@@ -116,7 +122,9 @@ def test_sigterm_finishes_the_job_in_hand_then_exits_zero(workdir: Path, start_w
     assert Job.from_json(left.body).payload["name"] == "second"
 
 
-def test_failing_job_lands_in_the_local_dead_letter_queue(workdir: Path, start_worker: Callable[..., subprocess.Popen[bytes]]) -> None:
+def test_failing_job_lands_in_the_local_dead_letter_queue(
+    workdir: Path, start_worker: Callable[..., subprocess.Popen[bytes]]
+) -> None:
     queue = _queue(workdir)
     asyncio.run(queue.send(Job(type="test.fail", payload={"name": "x"})))
     proc = start_worker(JOBS_MAX_RECEIVES="3", JOBS_BACKOFF_BASE_SECONDS="0")

@@ -129,14 +129,17 @@ async def test_outbox_records_every_channel_and_filters(tmp_path: Path) -> None:
 def test_build_notifier_picks_outbox_locally_and_aws_elsewhere(settings_factory: Callable[..., Any], tmp_path: Path) -> None:
     local = build_notifier(settings_factory(), NotifySettings(outbox_path=tmp_path / "o.jsonl"))
     assert isinstance(local, OutboxNotifier)
-    prod_like = build_notifier(settings_factory(environment="staging", secret_key="s" * 40,
-                                                database_url="postgresql+asyncpg://u@h/db"),
-                               NotifySettings(region=REGION))
+    prod_like = build_notifier(
+        settings_factory(environment="staging", secret_key="s" * 40, database_url="postgresql+asyncpg://u@h/db"),
+        NotifySettings(region=REGION),
+    )
     assert isinstance(prod_like, AwsNotifier)
 
 
 async def test_outbox_endpoint_is_local_only_and_needs_a_user(
-    client_factory: Callable[..., Any], auth_header: Callable[..., dict[str, str]], tmp_path: Path,
+    client_factory: Callable[..., Any],
+    auth_header: Callable[..., dict[str, str]],
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NOTIFY_OUTBOX_PATH", str(tmp_path / "outbox.jsonl"))
