@@ -77,7 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.redis_store = store
     app.state.redis = store.client
     app.state.cache = Cache(store, metrics, ttl=settings.cache_ttl_seconds)
-    app.state.rate_limiter = RateLimiter(limits=settings.rate_limits, store=store, metrics=metrics, enabled=settings.rate_limit_enabled)
+    app.state.rate_limiter = RateLimiter(
+        limits=settings.rate_limits, store=store, metrics=metrics, enabled=settings.rate_limit_enabled
+    )
     app.state.auth = auth
     app.state.lifecycle = lifecycle
     app.state.readiness = readiness
@@ -110,7 +112,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_allow_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-            expose_headers=["X-Request-ID", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Location"],
+            expose_headers=[
+                "X-Request-ID",
+                "Retry-After",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                "Location",
+            ],
             max_age=600,
         )
     app.add_middleware(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
+
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -47,7 +48,9 @@ class ObservabilityMiddleware:
             return
         start = time.perf_counter()
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming.decode("latin-1") if incoming and _REQUEST_ID_OK.match(incoming.decode("latin-1")) else uuid.uuid4().hex
+        request_id = (
+            incoming.decode("latin-1") if incoming and _REQUEST_ID_OK.match(incoming.decode("latin-1")) else uuid.uuid4().hex
+        )
         ctx = RequestContext(request_id=request_id, trace_id=_trace_id_from_traceparent(_header(scope, b"traceparent")))
         token = request_context.set(ctx)
         status = 500
@@ -73,7 +76,11 @@ class ObservabilityMiddleware:
                     {
                         "type": "http.response.start",
                         "status": 500,
-                        "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode()), rid_header],
+                        "headers": [
+                            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                            (b"content-length", str(len(body)).encode()),
+                            rid_header,
+                        ],
                     }
                 )
                 await send({"type": "http.response.body", "body": body})
@@ -203,7 +210,11 @@ class SecurityMiddleware:
             {
                 "type": "http.response.start",
                 "status": 413,
-                "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode()), (b"connection", b"close")],
+                "headers": [
+                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": body})

@@ -204,6 +204,4 @@ def check_production_ready(settings: Settings) -> None:
     if settings.database_url.startswith("sqlite"):
         problems.append("DATABASE_URL points at SQLite: set a PostgreSQL URL outside ENVIRONMENT=local")
     if problems:
-        raise ConfigurationError(
-            f"refusing to start in ENVIRONMENT={settings.environment}:\n  - " + "\n  - ".join(problems)
-        )
+        raise ConfigurationError(f"refusing to start in ENVIRONMENT={settings.environment}:\n  - " + "\n  - ".join(problems))

@@ -7,6 +7,7 @@ pay the import at startup.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI
 
 from app.settings import Settings
@@ -40,4 +41,3 @@ def setup_tracing(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[No
         provider.shutdown()
 
     return shutdown
-

@@ -6,13 +6,10 @@ Every server started here is stopped at the end of the session.
 
 from __future__ import annotations
 
-import asyncio
-import glob
 import json
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -30,48 +27,19 @@ import pytest
 import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi import FastAPI
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from app.main import create_app
 from app.settings import Settings
-
-ISSUER = "https://issuer.test"
-AUDIENCE = "skeleton-api"
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def missing_tool(reason: str) -> None:
-    """Skip with the reason locally; under CI=true nothing may be skipped."""
-    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
-        pytest.fail(f"{reason} (CI is set: required tools must be installed)")
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def find_pg_bin(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
-    return candidates[0] if candidates else None
-
-
-def _wait_for_port(port: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.02)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
-
+from service_testing import (
+    AUDIENCE,
+    ISSUER,
+    SigningKey,
+    _wait_for_port,
+    find_pg_bin,
+    free_port,
+    missing_tool,
+    running,
+)
 
 # ---------------------------------------------------------------- PostgreSQL
 
@@ -150,7 +118,19 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -240,17 +220,6 @@ class JWKSServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-class SigningKey:
-    def __init__(self, kid: str, alg: str, private: Any) -> None:
-        self.kid, self.alg, self.private = kid, alg, private
-
-    def jwk(self) -> dict[str, Any]:
-        algo = RSAAlgorithm if self.alg.startswith(("RS", "PS")) else ECAlgorithm
-        jwk: dict[str, Any] = algo.to_jwk(self.private.public_key(), as_dict=True)
-        jwk.update({"kid": self.kid, "alg": self.alg, "use": "sig"})
-        return jwk
 
 
 @pytest.fixture(scope="session")
@@ -366,15 +335,6 @@ def app_factory(settings_factory: Callable[..., Settings]) -> Callable[..., Fast
     return make
 
 
-@asynccontextmanager
-async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """Run the app's lifespan and yield an httpx client over ASGI (no sockets)."""
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("203.0.113.7", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
-
-
 @pytest.fixture
 def client_factory(app_factory: Callable[..., FastAPI]) -> Callable[..., Any]:
     """`async with client_factory(**overrides) as client:` — app built, lifespan running; `client.app` is the app."""
@@ -402,6 +362,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if servers & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
-
-
-__all__ = ["AUDIENCE", "ISSUER", "asyncio", "missing_tool", "running"]

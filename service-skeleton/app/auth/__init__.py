@@ -35,7 +35,13 @@ def build_verifier(settings: Settings) -> TokenVerifier:
         )
         issuer, audience, algorithms = settings.jwt_issuer, settings.jwt_audience, settings.jwt_algorithms
     elif settings.uses_dev_issuer:
-        from app.auth.dev_issuer import DEV_KID, dev_audience, dev_issuer, dev_public_jwk, load_or_create_key
+        from app.auth.dev_issuer import (
+            DEV_KID,
+            dev_audience,
+            dev_issuer,
+            dev_public_jwk,
+            load_or_create_key,
+        )
 
         keys = StaticKeys({DEV_KID: dev_public_jwk(load_or_create_key(settings.dev_key_path()))})
         issuer, audience, algorithms = dev_issuer(settings), dev_audience(settings), ["RS256"]
@@ -101,7 +107,9 @@ def require_roles(*roles: str, all_of: bool = False) -> Callable[[Request], Awai
         principal = await require_user(request)
         ok = wanted <= principal.roles if all_of else bool(wanted & principal.roles)
         if not ok:
-            raise Problem(403, detail=f"Requires role: {' or '.join(sorted(wanted)) if not all_of else ', '.join(sorted(wanted))}.")
+            raise Problem(
+                403, detail=f"Requires role: {' or '.join(sorted(wanted)) if not all_of else ', '.join(sorted(wanted))}."
+            )
         return principal
 
     return dependency
@@ -118,7 +126,9 @@ def require_scopes(*scopes: str) -> Callable[[Request], Awaitable[Principal]]:
             raise Problem(
                 403,
                 detail=f"Missing scope: {missing}.",
-                headers={"WWW-Authenticate": f'Bearer realm="api", error="insufficient_scope", scope="{" ".join(sorted(wanted))}"'},
+                headers={
+                    "WWW-Authenticate": f'Bearer realm="api", error="insufficient_scope", scope="{" ".join(sorted(wanted))}"'
+                },
             )
         return principal
 

@@ -6,7 +6,8 @@ import asyncpg
 import pytest
 
 from app.db import Database
-from app.migrate import current_revision, main as migrate_main, run_migrations
+from app.migrate import current_revision, run_migrations
+from app.migrate import main as migrate_main
 
 pytestmark = pytest.mark.integration
 
@@ -58,7 +59,11 @@ def test_migrate_entry_point_reports_failure(monkeypatch):
 async def test_items_api_on_postgres(pg_database, client_factory, auth_header):
     editor = auth_header(sub="alice", roles=["editor"])
     async with client_factory(database_url=pg_database) as client:
-        for name, tags, price in (("Red chair", ["red", "furniture"], "50.00"), ("Blue chair", ["furniture"], "70.00"), ("Red pen", ["red"], "2.50")):
+        for name, tags, price in (
+            ("Red chair", ["red", "furniture"], "50.00"),
+            ("Blue chair", ["furniture"], "70.00"),
+            ("Red pen", ["red"], "2.50"),
+        ):
             response = await client.post("/items", json={"name": name, "tags": tags, "price": price}, headers=editor)
             assert response.status_code == 201, response.text
         created = response.json()

@@ -30,7 +30,9 @@ async def test_rate_limit_429_with_headers(redis_clean, client_factory, auth_hea
         assert limited.headers["retry-after"] == limited.headers["ratelimit-reset"]
         # Per user: bob has his own budget; other routes have theirs.
         assert (await client.get("/items", headers=auth_header(sub="bob"))).status_code == 200
-        assert (await client.post("/items", json={"name": "x", "price": 1}, headers=auth_header(sub="alice", roles=["editor"]))).status_code == 201
+        assert (
+            await client.post("/items", json={"name": "x", "price": 1}, headers=auth_header(sub="alice", roles=["editor"]))
+        ).status_code == 201
         # The counter lives in Redis with an expiry.
         redis = aioredis.Redis.from_url(redis_clean)
         assert 0 < await redis.pttl("rl:items.list:u:alice") <= 60_000
@@ -50,9 +52,10 @@ async def test_rate_limit_is_atomic_across_app_instances(redis_clean, client_fac
     """Two app instances (two pods) hammer one limit concurrently: exactly `limit` requests pass."""
     limits = {"default": "100/minute", "items.list": "10/minute"}
     alice = auth_header(sub="alice")
-    async with client_factory(redis_url=redis_clean, rate_limits=limits) as pod_a, client_factory(
-        redis_url=redis_clean, rate_limits=limits
-    ) as pod_b:
+    async with (
+        client_factory(redis_url=redis_clean, rate_limits=limits) as pod_a,
+        client_factory(redis_url=redis_clean, rate_limits=limits) as pod_b,
+    ):
         tasks = [(pod_a if i % 2 else pod_b).get("/items", headers=alice) for i in range(40)]
         codes = [r.status_code for r in await asyncio.gather(*tasks)]
     assert codes.count(200) == 10
@@ -172,7 +175,7 @@ async def test_readyz_503_names_the_failed_dependency(client_factory, settings_f
 
 
 async def test_readyz_includes_registered_feature_checks(app_factory):
-    from conftest import running
+    from service_testing import running
 
     app = app_factory()
 

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from conftest import AUDIENCE, ISSUER, SigningKey
+from service_testing import AUDIENCE, ISSUER, SigningKey
 
 
 def _b64(data: dict) -> str:
@@ -92,14 +92,18 @@ async def test_hs256_signed_with_the_public_key_is_refused(client, signing_keys)
     import hashlib
     import hmac
 
-    public_pem = signing_keys["rsa"].private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    public_pem = (
+        signing_keys["rsa"]
+        .private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     now = int(time.time())
     header = {"alg": "HS256", "typ": "JWT", "kid": signing_keys["rsa"].kid}
     claims = {"sub": "mallory", "iss": ISSUER, "aud": AUDIENCE, "exp": now + 300, "roles": ["admin"]}
     signing_input = f"{_b64(header)}.{_b64(claims)}"
-    signature = base64.urlsafe_b64encode(hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()).decode().rstrip("=")
+    signature = (
+        base64.urlsafe_b64encode(hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()).decode().rstrip("=")
+    )
     _assert_401(await _get(client, f"{signing_input}.{signature}"), "not accepted")
 
 
@@ -109,7 +113,10 @@ async def test_key_type_must_match_the_algorithm(client, signing_keys):
     impostor = SigningKey(rsa_key.kid, "ES256", signing_keys["ec"].private)
     now = int(time.time())
     token = jwt.encode(
-        {"sub": "m", "iss": ISSUER, "aud": AUDIENCE, "exp": now + 300}, impostor.private, algorithm="ES256", headers={"kid": rsa_key.kid}
+        {"sub": "m", "iss": ISSUER, "aud": AUDIENCE, "exp": now + 300},
+        impostor.private,
+        algorithm="ES256",
+        headers={"kid": rsa_key.kid},
     )
     _assert_401(await _get(client, token), "key type")
 
@@ -117,7 +124,12 @@ async def test_key_type_must_match_the_algorithm(client, signing_keys):
 async def test_token_signed_by_an_unknown_key_with_a_known_kid_is_refused(client, signing_keys):
     other = SigningKey(signing_keys["rsa"].kid, "RS256", rsa.generate_private_key(public_exponent=65537, key_size=2048))
     now = int(time.time())
-    token = jwt.encode({"sub": "m", "iss": ISSUER, "aud": AUDIENCE, "exp": now + 300}, other.private, algorithm="RS256", headers={"kid": other.kid})
+    token = jwt.encode(
+        {"sub": "m", "iss": ISSUER, "aud": AUDIENCE, "exp": now + 300},
+        other.private,
+        algorithm="RS256",
+        headers={"kid": other.kid},
+    )
     _assert_401(await _get(client, token), "invalid token")
 
 
@@ -163,7 +175,7 @@ async def test_require_scopes_is_403_with_insufficient_scope(app_factory, token_
     from fastapi import Depends
 
     from app.auth import require_scopes
-    from conftest import running
+    from service_testing import running
 
     app = app_factory()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import running
+from service_testing import running
 
 
 async def test_unknown_route_is_404_problem(client):
@@ -31,7 +31,13 @@ async def test_unhandled_exception_is_a_bare_500_problem(app_factory):
         response = await client.get("/boom")
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json() == {"type": "about:blank", "title": "Internal Server Error", "status": 500, "detail": "An unexpected error occurred.", "instance": "/boom"}
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "An unexpected error occurred.",
+        "instance": "/boom",
+    }
     assert "hunter2" not in response.text and "Traceback" not in response.text
     assert response.headers["x-request-id"]
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -49,7 +55,9 @@ async def test_security_headers_on_every_response(client):
 
 
 async def test_docs_are_off_outside_local(client_factory):
-    async with client_factory(environment="prod", secret_key="s3cret-value", database_url="postgresql+asyncpg://u@127.0.0.1:1/db") as client:
+    async with client_factory(
+        environment="prod", secret_key="s3cret-value", database_url="postgresql+asyncpg://u@127.0.0.1:1/db"
+    ) as client:
         assert (await client.get("/docs")).status_code == 404
         assert (await client.get("/openapi.json")).status_code == 404
     async with client_factory() as client:
@@ -60,7 +68,11 @@ async def test_cors_allows_configured_origins_only(client_factory):
     async with client_factory(cors_allow_origins="https://app.example.com, https://admin.example.com") as client:
         preflight = await client.options(
             "/items",
-            headers={"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"},
+            headers={
+                "Origin": "https://app.example.com",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization",
+            },
         )
         assert preflight.status_code == 200
         assert preflight.headers["access-control-allow-origin"] == "https://app.example.com"

@@ -18,7 +18,9 @@ async def _create(client, headers, **body):
 
 
 async def test_create_read_update_delete(client, editor):
-    created = await _create(client, editor, name="  Desk lamp ", description="warm light", price="24.50", tags=["Home", "light", "home"])
+    created = await _create(
+        client, editor, name="  Desk lamp ", description="warm light", price="24.50", tags=["Home", "light", "home"]
+    )
     assert created["name"] == "Desk lamp"
     assert created["tags"] == ["home", "light"]
     assert created["owner"] == "alice"
@@ -41,7 +43,13 @@ async def test_create_read_update_delete(client, editor):
     gone = await client.get(f"/items/{item_id}", headers=editor)
     assert gone.status_code == 404
     assert gone.headers["content-type"] == "application/problem+json"
-    assert gone.json() == {"type": "about:blank", "title": "Not Found", "status": 404, "detail": f"Item {item_id} does not exist.", "instance": f"/items/{item_id}"}
+    assert gone.json() == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": f"Item {item_id} does not exist.",
+        "instance": f"/items/{item_id}",
+    }
 
 
 async def test_create_returns_location(client, editor):

@@ -1,0 +1,140 @@
+"""JSON logs with request id, trace id and user; Prometheus metrics by route template; OTLP traces."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from service_testing import running
+
+
+def _json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+async def test_access_log_is_json_with_request_id_trace_id_and_user(client_factory, auth_header, capsys):
+    async with client_factory() as client:
+        capsys.readouterr()
+        traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        await client.get("/items/123", headers={**auth_header(sub="alice"), "X-Request-ID": "req-42", "traceparent": traceparent})
+    access = [line for line in _json_lines(capsys.readouterr().out) if line.get("event") == "request"]
+    assert len(access) == 1
+    entry = access[0]
+    assert entry["request_id"] == "req-42"
+    assert entry["trace_id"] == "4bf92f3577b34da6a3ce929d0e0e4736"
+    assert entry["user"] == "alice"
+    assert entry["route"] == "/items/{item_id}"
+    assert entry["status"] == 404
+    assert entry["service"] == "skeleton"
+    assert entry["level"] == "info"
+    assert "timestamp" in entry and isinstance(entry["duration_ms"], float)
+
+
+async def test_application_logs_carry_the_request_context(app_factory, capsys):
+    from app.log import get_logger
+
+    app = app_factory()
+
+    @app.get("/work")
+    async def work() -> dict:
+        get_logger("app.example").info("did_work", items=3)
+        return {}
+
+    async with running(app) as client:
+        capsys.readouterr()
+        await client.get("/work", headers={"X-Request-ID": "r-1"})
+    lines = [line for line in _json_lines(capsys.readouterr().out) if line.get("event") == "did_work"]
+    assert lines == [
+        {
+            "items": 3,
+            "event": "did_work",
+            "level": "info",
+            "logger": "app.example",
+            "timestamp": lines[0]["timestamp"],
+            "request_id": "r-1",
+            "service": "skeleton",
+        }
+    ]
+
+
+async def test_errors_are_logged_with_traceback_but_not_returned(app_factory, capsys):
+    app = app_factory()
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise KeyError("missing-thing")
+
+    async with running(app) as client:
+        capsys.readouterr()
+        response = await client.get("/boom")
+    assert "missing-thing" not in response.text
+    errors = [line for line in _json_lines(capsys.readouterr().out) if line.get("event") == "unhandled_exception"]
+    assert errors and "missing-thing" in errors[0]["exception"]
+
+
+async def test_metrics_by_route_template(client):
+    for item_id in (1, 2, 3):
+        await client.get(f"/items/{item_id}")
+    await client.get("/does-not-exist")
+    text = (await client.get("/metrics")).text
+    assert 'http_requests_total{method="GET",route="/items/{item_id}",status="401"} 3.0' in text
+    assert 'http_requests_total{method="GET",route="unmatched",status="404"} 1.0' in text
+    assert 'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/items/{item_id}"}' in text
+    assert "/items/1" not in text  # no raw paths: bounded label cardinality
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, bytes]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                outer.posts.append((self.path, body))
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                return
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.endpoint = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+async def test_traces_exported_over_otlp_when_configured(client_factory, capsys):
+    collector = _Collector()
+    try:
+        async with client_factory(otel_exporter_otlp_endpoint=collector.endpoint) as client:
+            capsys.readouterr()
+            response = await client.get("/items/7")
+            assert response.status_code == 401
+        # Shutdown flushed the batch processor: the span reached the collector.
+        assert collector.posts, "no OTLP export received"
+        path, body = collector.posts[0]
+        assert path == "/v1/traces"
+        assert b"skeleton" in body  # service.name resource attribute
+        access = [line for line in _json_lines(capsys.readouterr().out) if line.get("event") == "request"]
+        assert access and len(access[0]["trace_id"]) == 32 and access[0]["trace_id"] != "0" * 32
+    finally:
+        collector.close()
+
+
+def test_otel_is_not_imported_when_not_configured():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from app.main import create_app; from app.settings import Settings; "
+        "create_app(Settings(features=[], dev_issuer_key_path='/tmp/skeleton-test-dev/key.pem')); "
+        "print(any(m.startswith('opentelemetry.sdk') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
