@@ -105,6 +105,10 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
             "exportsBucketArn": str,
             "accessLogsBucketName": str,
             "snowflakeRoleArn": str,
+            "logsKeyArn": str,
+            "redisUserId": str,
+            "redisSecurityGroupId": str,
+            "searchSecurityGroupId": str,
         },
     Layer.MESSAGING: {
             "queueUrls": dict,

@@ -120,6 +120,9 @@ class DatabaseSize(_Strict):
     multi_az: bool = False
     read_replicas: int = Field(0, ge=0, le=5)
     backup_retention_days: int = Field(30, ge=1, le=35)
+    monitoring_interval_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = Field(
+        60, description="Enhanced Monitoring granularity in seconds; 0 turns it off."
+    )
 
     @model_validator(mode="after")
     def _storage(self) -> DatabaseSize:

@@ -1,0 +1,259 @@
+"""The data layer: KMS keys, RDS PostgreSQL, ElastiCache Redis, OpenSearch, S3 buckets, the warehouse role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from stacks.components.kms_keys import DataKeys, DataKeysArgs
+from stacks.components.opensearch import SearchDomain, SearchDomainArgs
+from stacks.components.postgres import PostgresDatabase, PostgresDatabaseArgs
+from stacks.components.redis import RedisCache, RedisCacheArgs
+from stacks.components.secure_bucket import SecureBucket, SecureBucketArgs
+from stacks.components.warehouse import WarehouseAccess, WarehouseAccessArgs
+from stacks.outputs import Layer, export_outputs, reference
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    organisation: str
+    environment: str
+    region: str
+    production: bool
+    az_count: int
+    log_retention_days: int
+    database: dict[str, Any]
+    cache: dict[str, Any]
+    search: dict[str, Any]
+    snowflake_principal: str
+    snowflake_external_id: str
+    tags: dict[str, str]
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.organisation}-{self.environment}"
+
+
+def read_settings() -> DataSettings:
+    config = pulumi.Config()
+    warehouse = dict(config.get_object("warehouse") or {})
+    return DataSettings(
+        organisation=config.require("organisation"),
+        environment=config.require("environment"),
+        region=config.require("primaryRegion"),
+        production=config.require_bool("production"),
+        az_count=config.require_int("azCount"),
+        log_retention_days=config.require_int("logRetentionDays"),
+        database=dict(config.require_object("database")),
+        cache=dict(config.require_object("cache")),
+        search=dict(config.require_object("search")),
+        snowflake_principal=warehouse.get("snowflakeAwsPrincipal") or "",
+        snowflake_external_id=warehouse.get("snowflakeExternalId") or "",
+        tags={**config.require_object("tags"), "layer": "data"},
+    )
+
+
+def program() -> None:
+    settings = read_settings()
+    tags, prefix = settings.tags, settings.prefix
+    network, cluster = reference(Layer.NETWORK), reference(Layer.CLUSTER)
+    vpc_id, subnet_ids = network.get("vpcId"), network.get("isolatedSubnetIds")
+    # Managed node groups carry the EKS cluster security group; nodes from a launch template carry the
+    # node group's own. Pods use their node's, so these two are the only sources the data tier admits.
+    clients = [cluster.get("nodeSecurityGroupId"), cluster.get("clusterSecurityGroupId")]
+    identity = aws.get_caller_identity_output()
+    # The layer runs in the primary region; the commercial partition only (no China or GovCloud).
+    region_name, partition_name = settings.region, "aws"
+
+    keys = DataKeys(
+        "keys",
+        DataKeysArgs(name_prefix=prefix, account_id=identity.account_id, region=region_name, partition=partition_name, tags=tags),
+    )
+    db = settings.database
+    database = PostgresDatabase(
+        "postgres",
+        PostgresDatabaseArgs(
+            identifier=f"{prefix}-postgres",
+            engine_version=db["engine_version"],
+            instance_class=db["instance_class"],
+            allocated_storage_gb=db["allocated_storage_gb"],
+            max_allocated_storage_gb=db["max_allocated_storage_gb"],
+            multi_az=db["multi_az"],
+            read_replicas=db["read_replicas"],
+            backup_retention_days=db["backup_retention_days"],
+            monitoring_interval_seconds=db.get("monitoring_interval_seconds", 60),
+            production=settings.production,
+            kms_key_arn=keys.arns["database"],
+            logs_key_arn=keys.arns["logs"],
+            vpc_id=vpc_id,
+            subnet_ids=subnet_ids,
+            client_security_group_ids=clients,
+            log_retention_days=settings.log_retention_days,
+            tags=tags,
+        ),
+    )
+    cache = settings.cache
+    redis = RedisCache(
+        "redis",
+        RedisCacheArgs(
+            group_id=f"{prefix}-redis",
+            engine_version=cache["engine_version"],
+            node_type=cache["node_type"],
+            cluster_mode=cache["cluster_mode"],
+            shards=cache["shards"],
+            replicas_per_shard=cache["replicas_per_shard"],
+            snapshot_retention_days=cache["snapshot_retention_days"],
+            kms_key_arn=keys.arns["cache"],
+            logs_key_arn=keys.arns["logs"],
+            vpc_id=vpc_id,
+            subnet_ids=subnet_ids,
+            client_security_group_ids=clients,
+            log_retention_days=settings.log_retention_days,
+            tags=tags,
+        ),
+    )
+    # search.enabled false: no domain; the outputs stay declared, empty, so readers need no special case.
+    search_outputs: dict[str, Any] = {"searchDomainArn": "", "searchDomainEndpoint": "", "searchMasterRoleArn": ""}
+    search_security_group: Any = ""
+    if settings.search["enabled"]:
+        s = settings.search
+        search = SearchDomain(
+            "search",
+            SearchDomainArgs(
+                domain_name=f"{prefix}-search",
+                engine_version=s["engine_version"],
+                instance_type=s["instance_type"],
+                instance_count=s["instance_count"],
+                dedicated_masters=s["dedicated_masters"],
+                master_instance_type=s["master_instance_type"],
+                volume_gb=s["volume_gb"],
+                az_count=settings.az_count,
+                kms_key_arn=keys.arns["search"],
+                logs_key_arn=keys.arns["logs"],
+                account_id=identity.account_id,
+                region=region_name,
+                partition=partition_name,
+                vpc_id=vpc_id,
+                subnet_ids=subnet_ids,
+                client_security_group_ids=clients,
+                log_retention_days=settings.log_retention_days,
+                tags=tags,
+            ),
+        )
+        search_security_group = search.security_group_id
+        search_outputs = {"searchDomainArn": search.arn, "searchDomainEndpoint": search.endpoint, "searchMasterRoleArn": search.master_role_arn}
+
+    buckets = _buckets(settings, keys.arns["buckets"], identity.account_id)
+    # No Snowflake storage integration configured (warehouse.snowflake_aws_principal/external_id unset):
+    # no role is created, because a trust policy needs the integration's principal and external ID.
+    snowflake_role_arn: Any = ""
+    if settings.snowflake_principal and settings.snowflake_external_id:
+        warehouse = WarehouseAccess(
+            "warehouse",
+            WarehouseAccessArgs(
+                role_name=f"{prefix}-snowflake",
+                snowflake_principal=settings.snowflake_principal,
+                external_id=settings.snowflake_external_id,
+                bucket_arn=buckets["exports"].arn,
+                kms_key_arn=keys.arns["buckets"],
+                tags=tags,
+            ),
+        )
+        snowflake_role_arn = warehouse.role_arn
+
+    export_outputs(
+        Layer.DATA,
+        {
+            "databaseKeyArn": keys.arns["database"],
+            "cacheKeyArn": keys.arns["cache"],
+            "searchKeyArn": keys.arns["search"],
+            "bucketsKeyArn": keys.arns["buckets"],
+            "logsKeyArn": keys.arns["logs"],
+            "dbInstanceArn": database.arn,
+            "dbInstanceIdentifier": database.identifier,
+            "dbEndpoint": database.endpoint,
+            "dbPort": database.port,
+            "dbMasterSecretArn": database.master_secret_arn,
+            "dbSecurityGroupId": database.security_group_id,
+            "dbReplicaEndpoints": database.replica_endpoints,
+            "redisReplicationGroupId": redis.replication_group_id,
+            "redisPrimaryEndpoint": redis.primary_endpoint,
+            "redisConfigurationEndpoint": redis.configuration_endpoint,
+            "redisAuthSecretArn": redis.connection_secret_arn,
+            "redisUserId": redis.app_user_id,
+            "redisSecurityGroupId": redis.security_group_id,
+            "searchSecurityGroupId": search_security_group,
+            **search_outputs,
+            "assetsBucketName": buckets["assets"].bucket_name,
+            "assetsBucketArn": buckets["assets"].arn,
+            "assetsBucketRegionalDomainName": buckets["assets"].regional_domain_name,
+            "uploadsBucketName": buckets["uploads"].bucket_name,
+            "uploadsBucketArn": buckets["uploads"].arn,
+            "exportsBucketName": buckets["exports"].bucket_name,
+            "exportsBucketArn": buckets["exports"].arn,
+            "accessLogsBucketName": buckets["access-logs"].bucket_name,
+            "snowflakeRoleArn": snowflake_role_arn,
+        },
+    )
+
+
+def _buckets(settings: DataSettings, key_arn: pulumi.Output[str], account_id: pulumi.Output[str]) -> dict[str, SecureBucket]:
+    """The access-log bucket first (the others log into it), then assets, uploads and exports."""
+    prefix, tags = settings.prefix, settings.tags
+
+    def s3_log_delivery(arn: str) -> pulumi.Output[dict]:
+        # With ACLs disabled (BucketOwnerEnforced), S3 server access logs are admitted by this statement.
+        return pulumi.Output.from_input(account_id).apply(
+            lambda account: {
+                "Sid": "S3ServerAccessLogDelivery",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": f"{arn}/s3/*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account}, "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{prefix}-*"}},
+            }
+        )
+
+    def cloudfront_read(arn: str) -> pulumi.Output[dict]:
+        # The edge layer's distribution reads assets through origin access control; its ARN comes later
+        # (edge depends on data), so any distribution of this account may read, and only GetObject.
+        return pulumi.Output.from_input(account_id).apply(
+            lambda account: {
+                "Sid": "AllowCloudFrontOfThisAccountRead",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudfront.amazonaws.com"},
+                "Action": "s3:GetObject",
+                "Resource": f"{arn}/*",
+                "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudfront::{account}:distribution/*"}},
+            }
+        )
+
+    logs = SecureBucket(
+        "access-logs",
+        SecureBucketArgs(
+            bucket_name=f"{prefix}-access-logs",
+            kms_key_arn=None,  # SSE-S3: server access logging cannot write into an SSE-KMS bucket
+            log_bucket=None,  # a log bucket that logs into itself loops
+            glacier_after_days=None,
+            expire_after_days=settings.log_retention_days,
+            noncurrent_version_days=30,
+            extra_statements=[s3_log_delivery],
+            tags={**tags, "purpose": "access-logs"},
+        ),
+    )
+    buckets = {"access-logs": logs}
+    for role, extra in (("assets", [cloudfront_read]), ("uploads", []), ("exports", [])):
+        buckets[role] = SecureBucket(
+            role,
+            SecureBucketArgs(
+                bucket_name=f"{prefix}-{role}",
+                kms_key_arn=key_arn,
+                log_bucket=logs.bucket_name,
+                extra_statements=extra,
+                tags={**tags, "purpose": role},
+            ),
+        )
+    return buckets
