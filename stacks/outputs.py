@@ -137,9 +137,13 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
         },
     Layer.BACKUP: {
             "vaultArn": str,
+            "vaultName": str,
             "drVaultArn": str,
             "planId": str,
             "backupKeyArn": str,
+            "drBackupKeyArn": str,
+            "backupRoleArn": str,
+            "backupTag": str,
         },
     Layer.DR: {
             "drRegion": str,
