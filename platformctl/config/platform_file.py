@@ -163,9 +163,9 @@ class BackupPolicy(_Strict):
     retention_days: int = Field(30, ge=1, le=3650)
     schedule: str = Field("cron(0 3 * * ? *)", description="AWS Backup cron expression for the daily rule.")
     copy_to_dr: bool = True
-    vault_lock: bool = Field(
-        False,
-        description="Lock the vault (governance mode): no recovery point can be deleted before retention_days, nor the retention shortened.",
+    vault_lock: bool | None = Field(
+        None,
+        description="Lock the vaults (governance mode): no recovery point deleted before retention_days. Default: on in production.",
     )
 
 

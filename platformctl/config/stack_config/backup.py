@@ -14,7 +14,7 @@ def build(platform: Platform, env: str) -> dict[str, Any]:
         "retentionDays": backup.retention_days,
         "schedule": backup.schedule,
         "copyToDr": backup.copy_to_dr,
-        "vaultLock": backup.vault_lock,
+        "vaultLock": platform.is_production(env) if backup.vault_lock is None else backup.vault_lock,
         # The one role allowed to delete recovery points early: the platform's admin role.
         "adminRoleName": environment.cluster.admin_role_name,
     }
