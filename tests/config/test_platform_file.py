@@ -51,7 +51,7 @@ def test_all_problems_are_reported_at_once_with_paths_and_lines() -> None:
         ("cidr: 10.30.0.0/16", "cidr: 10.30.0.0/24", "environments.prod.network.cidr", "/16 to /20"),
         ("cidr: 10.30.0.0/16", "cidr: 8.8.0.0/16", "environments.prod.network.cidr", "not a private range"),
         ("cidr: 10.30.0.0/16", "cidr: 10.30.0.1/16", "environments.prod.network.cidr", "not a valid network CIDR"),
-        ("backup: {retention_days: 30, copy_to_dr: true}", "backup: {retention_days: 14}", "environments.prod.backup.retention_days", "30-day"),
+        ("backup: {retention_days: 30, copy_to_dr: true", "backup: {retention_days: 14, copy_to_dr: true", "environments.prod.backup.retention_days", "30-day"),
         ("backup_retention_days: 30   #", "backup_retention_days: 7   #", "environments.prod.database.backup_retention_days", "30-day"),
         ("read_replicas: 2", "read_replicas: 9", "environments.prod.database.read_replicas", "less than or equal to 5"),
         ("shards: 3", "shards: 0", "environments.prod.cache.shards", "greater than or equal to 1"),
