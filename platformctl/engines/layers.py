@@ -52,10 +52,26 @@ def get_layer(name: str) -> LayerSpec:
         raise UsageError(f"There is no layer '{name}'.", hint=f"Choose from: {', '.join(layer_names())}.") from None
 
 
+def is_built(spec: LayerSpec) -> bool:
+    """Whether the layer's Pulumi program is present (layers are added one by one)."""
+    from platformctl.paths import stacks_dir
+
+    return (stacks_dir() / spec.name / "program.py").is_file()
+
+
+def missing_layers() -> list[str]:
+    """Layers of the design whose program is not built yet; plans say so instead of failing."""
+    return [spec.name for spec in LAYERS if not is_built(spec)]
+
+
 def with_dependencies(selected: list[str] | None) -> list[LayerSpec]:
-    """The selected layers plus everything they need, in dependency order (all layers if none selected)."""
+    """The selected layers plus everything they need, in dependency order (all built layers if none selected).
+
+    Raises:
+        UsageError: a layer is unknown, or it (or one it needs) is not built yet.
+    """
     if not selected:
-        return list(LAYERS)
+        return [spec for spec in LAYERS if is_built(spec) and all(is_built(get_layer(d)) for d in spec.depends_on)]
     wanted: set[str] = set()
 
     def visit(name: str) -> None:
@@ -67,4 +83,7 @@ def with_dependencies(selected: list[str] | None) -> list[LayerSpec]:
 
     for name in selected:
         visit(name)
+    unbuilt = [name for name in sorted(wanted) if not is_built(get_layer(name))]
+    if unbuilt:
+        raise UsageError(f"Layer {', '.join(unbuilt)} is not built yet in this version of platformctl.", hint=f"Plan one of: {', '.join(s.name for s in LAYERS if is_built(s))}.")
     return [spec for spec in LAYERS if spec.name in wanted]

@@ -69,3 +69,11 @@ def test_broken_platform_file_lists_every_problem_and_writes_nothing(capsys, in_
 def test_missing_explicit_file_is_a_usage_error(capsys, in_tmp) -> None:
     result = run(capsys, "plan", "--file", "nope.yaml")
     assert result.code == 2 and "nope.yaml does not exist" in result.stderr and "platformctl init" in result.stderr
+
+
+def test_an_unbuilt_layer_is_refused_clearly(capsys, in_tmp, monkeypatch) -> None:
+    import platformctl.engines.layers as layers
+
+    monkeypatch.setattr(layers, "is_built", lambda spec: spec.name != "messaging")
+    result = run(capsys, "plan", "--layer", "messaging")
+    assert result.code == 2 and "not built yet" in result.stderr

@@ -31,6 +31,10 @@ def plan(
     if loaded.is_sample:
         stderr.print("No platform.yaml here: planning the built-in sample platform (run `platformctl init` to write your own).")
     check_environment(loaded, env)
+    from platformctl.engines.layers import missing_layers
+
+    if not layer and missing_layers():
+        stderr.print(f"Not built yet, so not in this plan: the {', '.join(missing_layers())} layer(s).")
 
     with stderr.status(f"Planning {env}…") as status:
 
