@@ -158,6 +158,7 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
             "drQueueUrls": dict,
             "failoverRecordName": str,
             "primaryHealthCheckId": str,
+            "cacheColdStartRunbook": str,
         },
 }
 

@@ -40,6 +40,8 @@ def check_platform(platform: Platform) -> list[Problem]:
     problems += _overlapping_cidrs(platform)
     problems += _edge_environments(platform)
     problems += _backup_copies(platform)
+    problems += _messaging_names(platform)
+    problems += _identity_names(platform)
     for name, env in platform.environments.items():
         base = ("environments", name)
         if platform.is_production(name):
@@ -114,4 +116,41 @@ def _backup_copies(platform: Platform) -> list[Problem]:
     for name, env in platform.environments.items():
         if platform.is_production(name) and not env.backup.copy_to_dr:
             problems.append((("environments", name, "backup", "copy_to_dr"), "production backups must be copied to the DR region so a regional outage loses no backup"))
+    return problems
+
+
+_SQS_NAME_MAX = 80
+# Cognito refuses these in a prefix domain, and these provider names are its own.
+_COGNITO_RESERVED_WORDS = ("aws", "amazon", "cognito")
+_COGNITO_PROVIDER_NAMES = {"cognito", "facebook", "google", "loginwithamazon", "signinwithapple"}
+
+
+def _messaging_names(platform: Platform) -> list[Problem]:
+    """SQS names are <organisation>-<env>-<queue>-dlq[.fifo] and must fit SQS's 80 characters in every environment."""
+    problems: list[Problem] = []
+    longest_env = max(platform.environments, key=len)
+    for index, queue in enumerate(platform.messaging.queues):
+        name = f"{platform.organisation}-{longest_env}-{queue.name}-dlq{'.fifo' if queue.fifo else ''}"
+        if len(name) > _SQS_NAME_MAX:
+            problems.append(
+                (("messaging", "queues", index, "name"), f"the dead-letter queue '{name}' is {len(name)} characters; SQS allows {_SQS_NAME_MAX}: shorten the queue name")
+            )
+    return problems
+
+
+def _identity_names(platform: Platform) -> list[Problem]:
+    """The hosted domain prefix <organisation>-<env>-auth and SSO provider names must be ones Cognito accepts."""
+    problems: list[Problem] = []
+    for word in _COGNITO_RESERVED_WORDS:
+        if word in platform.organisation:
+            problems.append(
+                (("organisation",), f"contains '{word}': Cognito refuses it in the hosted domain prefix <organisation>-<env>-auth")
+            )
+    names = [p.name.lower() for p in platform.identity.providers]
+    for index, provider in enumerate(platform.identity.providers):
+        path = ("identity", "providers", index, "name")
+        if provider.name.lower() in _COGNITO_PROVIDER_NAMES:
+            problems.append((path, f"'{provider.name}' is a name Cognito reserves for its own providers; choose another"))
+        elif names.count(provider.name.lower()) > 1:
+            problems.append((path, f"provider name '{provider.name}' is used twice; app clients list providers by name"))
     return problems

@@ -1,0 +1,70 @@
+"""Rules of the identity section: names Cognito refuses, redirect URLs, password and token bounds, no secrets."""
+
+from __future__ import annotations
+
+import pytest
+
+from platformctl.config.loader import parse_platform
+from platformctl.config.sample import sample_text
+from platformctl.core.errors import ConfigError
+
+
+def _with_identity(extra: str) -> str:
+    return sample_text().replace("identity:\n", f"identity:\n{extra}", 1)
+
+
+def _details(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as raised:
+        parse_platform(text, source="test")
+    return raised.value.details
+
+
+@pytest.mark.parametrize("word", ["aws", "amazon", "cognito"])
+def test_an_organisation_cognito_refuses_in_the_hosted_domain_is_refused(word: str) -> None:
+    details = _details(sample_text().replace("organisation: acme", f"organisation: my{word}co", 1))
+    assert any(line.startswith("organisation") and "hosted domain prefix" in line for line in details), details
+
+
+@pytest.mark.parametrize("name", ["Google", "COGNITO", "SignInWithApple"])
+def test_a_provider_name_cognito_reserves_is_refused(name: str) -> None:
+    details = _details(sample_text().replace("  providers: []", f"  providers: [{{name: {name}, type: SAML, metadata_url: https://idp.example.com/m}}]", 1))
+    assert any("identity.providers.0.name" in line and "reserves" in line for line in details), details
+
+
+def test_a_provider_name_used_twice_is_refused() -> None:
+    provider = "{name: okta, type: SAML, metadata_url: https://idp.example.com/m}"
+    details = _details(sample_text().replace("  providers: []", f"  providers: [{provider}, {provider}]", 1))
+    assert any("identity.providers.1.name" in line and "used twice" in line for line in details), details
+
+
+def test_saml_and_oidc_providers_are_accepted_without_any_secret() -> None:
+    providers = (
+        "  providers: [{name: okta, type: SAML, metadata_url: https://idp.example.com/m},"
+        " {name: corp, type: OIDC, issuer: https://login.example.com, client_id: platform}]"
+    )
+    platform = parse_platform(sample_text().replace("  providers: []", providers, 1), source="test")
+    assert [p.type for p in platform.identity.providers] == ["SAML", "OIDC"]
+
+
+def test_an_oidc_client_secret_in_platform_yaml_is_refused() -> None:
+    providers = "  providers: [{name: corp, type: OIDC, issuer: https://login.example.com, client_id: platform, client_secret: hunter2hunter2}]"
+    details = _details(sample_text().replace("  providers: []", providers, 1))
+    assert any("client_secret" in line for line in details), details
+
+
+@pytest.mark.parametrize("url", ["http://app.example.com/callback", "app.example.com/callback"])
+def test_a_callback_url_without_tls_or_scheme_is_refused(url: str) -> None:
+    details = _details(_with_identity(f"  logout_urls: ['{url}']\n"))
+    assert any("identity.logout_urls" in line and "https" in line for line in details), details
+
+
+@pytest.mark.parametrize("url", ["https://app.example.com/", "http://localhost:3000/callback", "acme://auth/callback"])
+def test_https_localhost_and_custom_scheme_callbacks_are_accepted(url: str) -> None:
+    platform = parse_platform(_with_identity(f"  mobile_callback_urls: ['{url}']\n"), source="test")
+    assert platform.identity.mobile_callback_urls == [url]
+
+
+@pytest.mark.parametrize(("key", "value"), [("password_min_length", 11), ("temporary_password_days", 8), ("access_token_minutes", 2)])
+def test_weak_password_and_token_settings_are_refused(key: str, value: int) -> None:
+    details = _details(_with_identity(f"  {key}: {value}\n"))
+    assert any(f"identity.{key}" in line for line in details), details
