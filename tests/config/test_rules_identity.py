@@ -10,7 +10,10 @@ from platformctl.core.errors import ConfigError
 
 
 def _with_identity(extra: str) -> str:
-    return sample_text().replace("identity:\n", f"identity:\n{extra}", 1)
+    """The sample with `extra` (indented keys) as the identity section's last lines, so it wins over the sample's."""
+    text = sample_text()
+    assert "\nwarehouse:" in text and text.index("\nidentity:") < text.index("\nwarehouse:"), "identity must precede warehouse"
+    return text.replace("\nwarehouse:", f"{extra}\nwarehouse:", 1)
 
 
 def _details(text: str) -> list[str]:
@@ -64,7 +67,19 @@ def test_https_localhost_and_custom_scheme_callbacks_are_accepted(url: str) -> N
     assert platform.identity.mobile_callback_urls == [url]
 
 
-@pytest.mark.parametrize(("key", "value"), [("password_min_length", 11), ("temporary_password_days", 8), ("access_token_minutes", 2)])
-def test_weak_password_and_token_settings_are_refused(key: str, value: int) -> None:
-    details = _details(_with_identity(f"  {key}: {value}\n"))
-    assert any(f"identity.{key}" in line for line in details), details
+@pytest.mark.parametrize(
+    ("setting", "path"),
+    [
+        ("password_policy: {min_length: 11}", "identity.password_policy.min_length"),
+        ("password_policy: {temporary_validity_days: 8}", "identity.password_policy.temporary_validity_days"),
+        ("access_token_minutes: 2", "identity.access_token_minutes"),
+    ],
+)
+def test_weak_password_and_token_settings_are_refused(setting: str, path: str) -> None:
+    details = _details(_with_identity(f"  {setting}\n"))
+    assert any(line.startswith(path) for line in details), details
+
+
+def test_a_password_policy_is_not_mistaken_for_a_secret() -> None:
+    platform = parse_platform(_with_identity("  password_policy: {min_length: 16, temporary_validity_days: 1}\n"), source="test")
+    assert platform.identity.password_policy.min_length == 16
