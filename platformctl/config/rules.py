@@ -42,11 +42,13 @@ def check_platform(platform: Platform) -> list[Problem]:
     problems += _backup_copies(platform)
     problems += _messaging_names(platform)
     problems += _identity_names(platform)
+    problems += _data_sizes(platform)
     for name, env in platform.environments.items():
         base = ("environments", name)
         if platform.is_production(name):
             problems += _production_rules(base, env)
         problems += _dr_feasibility(base, env)
+    problems += _dr_region_limits(platform)
     return problems
 
 
@@ -97,6 +99,41 @@ def _dr_feasibility(base: tuple[Any, ...], env: Any) -> list[Problem]:
         problems.append(((*base, "dr", "database_replica"), f"without a cross-region replica the DR copy is the daily backup, up to 24 h old: that cannot meet an RPO of {dr.rpo_minutes} minutes"))
     if not env.cache.rebuildable and dr.rpo_minutes < 24 * 60 and env.cache.snapshot_retention_days == 0:
         problems.append(((*base, "cache", "rebuildable"), "a cache that cannot be rebuilt needs snapshots or a global datastore to meet the RPO"))
+    return problems
+
+
+# Physical names of the dr layer (<organisation>-<env>-dr-<role>) and the AWS limit each must fit.
+_DR_NAME_LIMITS = (
+    ("postgres-replica", 63, "RDS instance identifiers"),
+    ("redis", 40, "ElastiCache replication group ids"),
+    ("search-snapshots", 63, "S3 bucket names"),
+    ("s3-replication", 64, "IAM role names"),
+)
+# S3 Replication Time Control replicates 99.99 % of objects within this many minutes; nothing faster exists.
+_S3_RTC_MINUTES = 15
+
+
+def _dr_region_limits(platform: Platform) -> list[Problem]:
+    """What the DR region's resources need that the model alone cannot see: AWS name limits, the
+    global datastore's node families, S3 replication's 15 minutes, a pilot light within its node group."""
+    problems: list[Problem] = []
+    for name, env in platform.environments.items():
+        dr = env.dr
+        if not dr.enabled:
+            continue
+        base = ("environments", name)
+        for role, limit, what in _DR_NAME_LIMITS:
+            physical = f"{platform.organisation}-{name}-dr-{role}"
+            if len(physical) > limit:
+                problems.append(((*base, "dr"), f"'{physical}' is {len(physical)} characters; {what} allow {limit}: shorten the organisation or environment name"))
+        if dr.rpo_minutes < _S3_RTC_MINUTES:
+            problems.append(((*base, "dr", "rpo_minutes"), f"an RPO of {dr.rpo_minutes} minutes is below the {_S3_RTC_MINUTES} minutes S3 Replication Time Control guarantees for the buckets"))
+        # Global datastores run on M and R families only (no burstable cache.t* nodes).
+        if not env.cache.rebuildable and env.cache.node_type.startswith("cache.t"):
+            problems.append(((*base, "cache", "node_type"), f"{env.cache.node_type} cannot join a global datastore, which a cache that is not rebuildable needs for DR: use an M or R node type"))
+        primary_max = env.cluster.node_groups[0].max
+        if dr.pilot_light_min_nodes > primary_max:
+            problems.append(((*base, "dr", "pilot_light_min_nodes"), f"the pilot light ({dr.pilot_light_min_nodes} nodes) exceeds the max of node group '{env.cluster.node_groups[0].name}' ({primary_max}), which the DR node group mirrors"))
     return problems
 
 
@@ -153,4 +190,26 @@ def _identity_names(platform: Platform) -> list[Problem]:
             problems.append((path, f"'{provider.name}' is a name Cognito reserves for its own providers; choose another"))
         elif names.count(provider.name.lower()) > 1:
             problems.append((path, f"provider name '{provider.name}' is used twice; app clients list providers by name"))
+    return problems
+
+
+# AWS name limits of the data layer's resources, named <organisation>-<env>-<role>.
+_DATA_NAME_LIMITS = (("search", "search", 28, "OpenSearch domain names"), ("cache", "redis", 40, "ElastiCache replication group ids"))
+
+
+def _data_sizes(platform: Platform) -> list[Problem]:
+    """Data sizes the cloud would refuse: names over AWS limits, Redis too old for IAM auth, odd nodes over 2 AZs."""
+    problems: list[Problem] = []
+    for name, env in platform.environments.items():
+        base = ("environments", name)
+        for section, role, limit, what in _DATA_NAME_LIMITS:
+            physical = f"{platform.organisation}-{name}-{role}"
+            if len(physical) > limit and (section != "search" or env.search.enabled):
+                problems.append(((*base, section), f"'{physical}' is {len(physical)} characters; {what} allow {limit}: shorten the organisation or environment name"))
+        if int(env.cache.engine_version.split(".")[0]) < 7:
+            problems.append(((*base, "cache", "engine_version"), f"Redis {env.cache.engine_version} has no IAM authentication, which the platform uses instead of AUTH tokens: use 7.0 or later"))
+        search = env.search
+        zones = 1 if search.instance_count == 1 else min(3, env.network.azs, search.instance_count)
+        if search.enabled and zones == 2 and search.instance_count % 2:
+            problems.append(((*base, "search", "instance_count"), f"{search.instance_count} data nodes cannot spread evenly over 2 zones; OpenSearch needs an even number"))
     return problems
