@@ -8,11 +8,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from stacks.components.buckets import DataBuckets, DataBucketsArgs
 from stacks.components.kms_keys import DataKeys, DataKeysArgs
 from stacks.components.opensearch import SearchDomain, SearchDomainArgs
 from stacks.components.postgres import PostgresDatabase, PostgresDatabaseArgs
 from stacks.components.redis import RedisCache, RedisCacheArgs
-from stacks.components.secure_bucket import SecureBucket, SecureBucketArgs
 from stacks.components.warehouse import WarehouseAccess, WarehouseAccessArgs
 from stacks.outputs import Layer, export_outputs, reference
 
@@ -146,7 +146,12 @@ def program() -> None:
         search_security_group = search.security_group_id
         search_outputs = {"searchDomainArn": search.arn, "searchDomainEndpoint": search.endpoint, "searchMasterRoleArn": search.master_role_arn}
 
-    buckets = _buckets(settings, keys.arns["buckets"], identity.account_id)
+    buckets = DataBuckets(
+        "buckets",
+        DataBucketsArgs(
+            name_prefix=prefix, kms_key_arn=keys.arns["buckets"], account_id=identity.account_id, log_retention_days=settings.log_retention_days, tags=tags
+        ),
+    ).buckets
     # No Snowflake storage integration configured (warehouse.snowflake_aws_principal/external_id unset):
     # no role is created, because a trust policy needs the integration's principal and external ID.
     snowflake_role_arn: Any = ""
@@ -198,62 +203,3 @@ def program() -> None:
             "snowflakeRoleArn": snowflake_role_arn,
         },
     )
-
-
-def _buckets(settings: DataSettings, key_arn: pulumi.Output[str], account_id: pulumi.Output[str]) -> dict[str, SecureBucket]:
-    """The access-log bucket first (the others log into it), then assets, uploads and exports."""
-    prefix, tags = settings.prefix, settings.tags
-
-    def s3_log_delivery(arn: str) -> pulumi.Output[dict]:
-        # With ACLs disabled (BucketOwnerEnforced), S3 server access logs are admitted by this statement.
-        return pulumi.Output.from_input(account_id).apply(
-            lambda account: {
-                "Sid": "S3ServerAccessLogDelivery",
-                "Effect": "Allow",
-                "Principal": {"Service": "logging.s3.amazonaws.com"},
-                "Action": "s3:PutObject",
-                "Resource": f"{arn}/s3/*",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account}, "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{prefix}-*"}},
-            }
-        )
-
-    def cloudfront_read(arn: str) -> pulumi.Output[dict]:
-        # The edge layer's distribution reads assets through origin access control; its ARN comes later
-        # (edge depends on data), so any distribution of this account may read, and only GetObject.
-        return pulumi.Output.from_input(account_id).apply(
-            lambda account: {
-                "Sid": "AllowCloudFrontOfThisAccountRead",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudfront.amazonaws.com"},
-                "Action": "s3:GetObject",
-                "Resource": f"{arn}/*",
-                "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudfront::{account}:distribution/*"}},
-            }
-        )
-
-    logs = SecureBucket(
-        "access-logs",
-        SecureBucketArgs(
-            bucket_name=f"{prefix}-access-logs",
-            kms_key_arn=None,  # SSE-S3: server access logging cannot write into an SSE-KMS bucket
-            log_bucket=None,  # a log bucket that logs into itself loops
-            glacier_after_days=None,
-            expire_after_days=settings.log_retention_days,
-            noncurrent_version_days=30,
-            extra_statements=[s3_log_delivery],
-            tags={**tags, "purpose": "access-logs"},
-        ),
-    )
-    buckets = {"access-logs": logs}
-    for role, extra in (("assets", [cloudfront_read]), ("uploads", []), ("exports", [])):
-        buckets[role] = SecureBucket(
-            role,
-            SecureBucketArgs(
-                bucket_name=f"{prefix}-{role}",
-                kms_key_arn=key_arn,
-                log_bucket=logs.bucket_name,
-                extra_statements=extra,
-                tags={**tags, "purpose": role},
-            ),
-        )
-    return buckets

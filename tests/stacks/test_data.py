@@ -332,7 +332,7 @@ def test_search_disabled_creates_nothing() -> None:
 
 
 def bucket_part(plan: LayerPlan, type_token: str, role: str) -> PlanResource:
-    found = [r for r in of_type(plan, type_token) if r.inputs.get("bucket") == marker(f"{role}-bucket", "id")]
+    found = [r for r in of_type(plan, type_token) if r.inputs.get("bucket") == marker(f"buckets-{role}-bucket", "id")]
     assert len(found) == 1, f"data: bucket {role} needs exactly one {type_token}, found {[r.name for r in found]}"
     return found[0]
 
@@ -369,7 +369,7 @@ def test_buckets_encrypted_with_the_buckets_key_and_logged(layer_plan, env: str)
             # S3 server access logging cannot deliver into an SSE-KMS bucket: the log target uses SSE-S3.
             assert default == {"sseAlgorithm": "AES256"}, f"{sse.name}: the access-log bucket must use SSE-S3"
             assert not plan.by_type("aws:s3/bucketLogging:BucketLogging") or all(
-                r.inputs["bucket"] != marker("access-logs-bucket", "id") for r in plan.by_type("aws:s3/bucketLogging:BucketLogging")
+                r.inputs["bucket"] != marker("buckets-access-logs-bucket", "id") for r in plan.by_type("aws:s3/bucketLogging:BucketLogging")
             ), "access-logs: the log bucket must not log into itself"
         else:
             assert default == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key_arn("buckets")}, f"{sse.name}: SSE-KMS with the buckets key"
@@ -378,9 +378,10 @@ def test_buckets_encrypted_with_the_buckets_key_and_logged(layer_plan, env: str)
             assert logging.inputs["targetBucket"] == f"acme-{env}-access-logs", f"{logging.name}: access logs to the logs bucket"
     logs_policy = statements(policy(bucket_part(plan, "aws:s3/bucketPolicy:BucketPolicy", "access-logs"), "policy"))
     assert any(s["Principal"] == {"Service": "logging.s3.amazonaws.com"} for s in logs_policy), "access-logs: must admit S3 log delivery"
+    assert any(s["Principal"] == {"Service": "delivery.logs.amazonaws.com"} and s["Action"] == "s3:PutObject" for s in logs_policy), "access-logs: must admit vended (CloudFront v2) log delivery"
     assets_policy = statements(policy(bucket_part(plan, "aws:s3/bucketPolicy:BucketPolicy", "assets"), "policy"))
     assert any(s["Principal"] == {"Service": "cloudfront.amazonaws.com"} and s["Action"] == "s3:GetObject" for s in assets_policy), "assets: CloudFront OAC read"
-    assert plan.outputs["assetsBucketRegionalDomainName"] == marker("assets-bucket", "bucketRegionalDomainName"), "data: assets domain output"
+    assert plan.outputs["assetsBucketRegionalDomainName"] == marker("buckets-assets-bucket", "bucketRegionalDomainName"), "data: assets domain output"
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -416,7 +417,7 @@ def test_snowflake_role_reads_only_the_exports_bucket_and_key(env: str) -> None:
     assert trust["Condition"] == {"StringEquals": {"sts:ExternalId": "ACME_SFCRole=2_abc="}}, f"{role.name}: external ID required"
     inline = one_of_type(plan, "aws:iam/rolePolicy:RolePolicy")
     allowed = statements(policy(inline, "policy"))
-    exports = marker("exports-bucket", "arn")
+    exports = marker("buckets-exports-bucket", "arn")
     for statement in allowed:
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert all(a.split(":")[1].startswith(("Get", "List", "Decrypt")) for a in actions), f"{inline.name}: read-only actions, got {actions}"
