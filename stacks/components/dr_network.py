@@ -35,6 +35,7 @@ class DrNetwork(pulumi.ComponentResource):
     isolated_subnet_ids: list[pulumi.Output[str]]
     app_security_group_id: pulumi.Output[str]
     data_security_group_id: pulumi.Output[str]
+    logs_key_arn: pulumi.Output[str]  # the flow logs' key, also for the pilot cluster's control-plane logs
 
     def __init__(self, name: str, args: DrNetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("platform:dr:DrNetwork", name, None, opts)
@@ -44,7 +45,7 @@ class DrNetwork(pulumi.ComponentResource):
             cidr=args.cidr, azs=self.azs, public_cidrs=args.public_cidrs, private_cidrs=args.private_cidrs,
             isolated_cidrs=args.isolated_cidrs, nat_gateways=args.nat_gateways, tags=args.tags), opts=child)
         groups = TierSecurityGroups(f"{name}-sg", TierSecurityGroupsArgs(vpc_id=vpc.vpc_id, vpc_cidr=args.cidr, tags=args.tags), opts=child)
-        FlowLogs(f"{name}-flow", FlowLogsArgs(
+        logs = FlowLogs(f"{name}-flow", FlowLogsArgs(
             vpc_id=vpc.vpc_id, region=args.region, retention_days=args.flow_log_retention_days, tags=args.tags), opts=child)
         VpcEndpoints(f"{name}-endpoints", VpcEndpointsArgs(
             vpc_id=vpc.vpc_id, region=args.region, subnet_ids=vpc.private_subnet_ids,
@@ -55,9 +56,11 @@ class DrNetwork(pulumi.ComponentResource):
         self.isolated_subnet_ids = vpc.isolated_subnet_ids
         self.app_security_group_id = groups.app_id
         self.data_security_group_id = groups.data_id
+        self.logs_key_arn = logs.key_arn
         self.register_outputs({
             "vpcId": self.vpc_id,
             "privateSubnetIds": self.private_subnet_ids,
             "isolatedSubnetIds": self.isolated_subnet_ids,
             "dataSecurityGroupId": self.data_security_group_id,
+            "logsKeyArn": self.logs_key_arn,
         })

@@ -21,7 +21,8 @@ from stacks.components.dr_keys import DrKeys, DrKeysArgs
 from stacks.components.dr_queues import DrQueue, DrQueues, DrQueuesArgs
 from stacks.components.dr_search_snapshots import DrSearchSnapshots, DrSearchSnapshotsArgs
 from stacks.components.dr_network import DrNetwork, DrNetworkArgs
-from stacks.dr.regional import pilot_cluster
+from stacks.components.dr_pilot_cluster import DrPilotCluster, DrPilotClusterArgs
+from stacks.components.node_group import NodeGroupSpec
 from stacks.dr.settings import DrSettings
 from stacks.outputs import Layer, LayerReference, export_outputs, reference
 
@@ -41,7 +42,7 @@ def program() -> None:
     data, messaging, edge = reference(Layer.DATA), reference(Layer.MESSAGING), reference(Layer.EDGE)
     prefix, tags = settings.name_prefix, settings.tags
 
-    key_roles = ["database", "buckets", "messaging", "cluster"] + ([] if settings.cache_rebuildable else ["cache"])
+    key_roles = ["database", "buckets", "messaging"] + ([] if settings.cache_rebuildable else ["cache"])
     keys = DrKeys(
         "dr-keys",
         DrKeysArgs(name_prefix=prefix, roles=key_roles, tags=tags),
@@ -63,7 +64,23 @@ def program() -> None:
         ),
         opts=in_dr,
     )
-    cluster = pilot_cluster(settings, dr, network, keys.arns["cluster"])
+    group = settings.pilot_node_group
+    cluster = DrPilotCluster(
+        prefix,
+        DrPilotClusterArgs(
+            version=reference(Layer.CLUSTER).get("kubernetesVersion"),  # the version the primary runs
+            subnet_ids=network.private_subnet_ids,
+            logs_key_arn=network.logs_key_arn,
+            admin_role_name=settings.admin_role_name,
+            log_retention_days=settings.log_retention_days,
+            node_group=NodeGroupSpec(
+                name=group["name"], instance_types=group["instance_types"], min=group["min"],
+                desired=group["desired"], max=group["max"], disk_gb=group["disk_gb"],
+            ),
+            tags=tags,
+        ),
+        opts=in_dr,
+    )
 
     database = DrDatabaseReplica(
         "dr-postgres",
@@ -170,7 +187,6 @@ def program() -> None:
         "drVpcId": network.vpc_id,
         "drPrivateSubnetIds": network.private_subnet_ids,
         "drClusterName": cluster.cluster_name,
-        "drNodeGroupName": cluster.node_group_name,
         "drBucketNames": [replicas[role].bucket_name for role in REPLICATED_BUCKETS],
         "drSearchSnapshotBucket": search_bucket,
         "drQueueUrls": queues.urls,

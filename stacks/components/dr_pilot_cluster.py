@@ -1,0 +1,48 @@
+"""The pilot-light EKS cluster in the DR region: the cluster layer's components, scaled to idle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+
+from stacks.components.eks_cluster import EksCluster, EksClusterArgs
+from stacks.components.node_group import NodeGroups, NodeGroupsArgs, NodeGroupSpec
+
+
+@dataclass
+class DrPilotClusterArgs:
+    version: pulumi.Input[str] | str
+    subnet_ids: list[pulumi.Input[str]]  # the DR VPC's private subnets
+    logs_key_arn: pulumi.Input[str]  # the DR region's logs key (a log group's key must be in its region)
+    admin_role_name: str
+    log_retention_days: int
+    node_group: NodeGroupSpec  # min = desired = pilot_light_min_nodes; max = the primary's, reached on failover
+    tags: dict[str, str]
+
+
+class DrPilotCluster(pulumi.ComponentResource):
+    """Reuses EksCluster and NodeGroups unchanged (private endpoint only, KMS secrets encryption, every
+    control-plane log, IMDSv2 nodes): the caller passes the DR provider in opts and every child inherits it.
+
+    A failover raises the node group's min/desired (NodeGroups ignores later desiredSize drift, so the
+    next `up` does not scale it back down while the DR region serves).
+    """
+
+    cluster_name: pulumi.Output[str]
+    node_role_arn: pulumi.Output[str]
+    kms_key_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: DrPilotClusterArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("platform:dr:DrPilotCluster", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        cluster = EksCluster(f"{name}-eks", EksClusterArgs(
+            version=args.version, subnet_ids=args.subnet_ids, public_endpoint_cidrs=[],  # DR API: private only
+            log_retention_days=args.log_retention_days, logs_key_arn=args.logs_key_arn,
+            admin_role_name=args.admin_role_name, tags=args.tags), opts=child)
+        nodes = NodeGroups(f"{name}-nodes", NodeGroupsArgs(
+            cluster_name=cluster.name, subnet_ids=args.subnet_ids, groups=[args.node_group], tags=args.tags), opts=child)
+        self.cluster_name = cluster.name
+        self.node_role_arn = nodes.role_arn
+        self.kms_key_arn = cluster.kms_key_arn
+        self.register_outputs({"clusterName": self.cluster_name, "nodeRoleArn": self.node_role_arn, "kmsKeyArn": self.kms_key_arn})
