@@ -1,0 +1,69 @@
+"""`GET /search/items` (any user) and `POST /search/reindex` (admins)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import select
+
+from app.auth import Principal, require_roles, require_user
+from app.features.search.query import InvalidSearch, ItemSearch, item_document
+from app.problems import Problem
+
+router = APIRouter(prefix="/search", tags=["search"])
+
+
+@router.get("/items", name="search.items")
+async def search_items(
+    request: Request,
+    _: Annotated[Principal, Depends(require_user)],
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    owner: Annotated[str | None, Query(max_length=255)] = None,
+    tag: Annotated[list[str] | None, Query(max_length=10)] = None,
+    min_price: Annotated[Decimal | None, Query(ge=0)] = None,
+    max_price: Annotated[Decimal | None, Query(ge=0)] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    """Full-text search of items (OpenSearch), or substring search on the database fallback."""
+    state = request.app.state.search
+    search = ItemSearch(
+        q=q,
+        owner=owner,
+        tags=tuple(t.lower() for t in tag or ()),
+        min_price=min_price,
+        max_price=max_price,
+        page=page,
+        size=size,
+    )
+    try:
+        search.validate(max_result_window=state.settings.max_result_window)
+    except InvalidSearch as exc:
+        raise Problem(422, "Invalid search", str(exc), type="urn:problem-type:invalid-search") from None
+    result = await state.backend.search(search)
+    return {"items": result.items, "total": result.total, "page": result.page, "size": result.size, "backend": result.backend}
+
+
+@router.post("/reindex", name="search.reindex", status_code=202)
+async def reindex(request: Request, _: Annotated[Principal, Depends(require_roles("admin"))]) -> dict[str, Any]:
+    """Rebuild the index from the items table (repairs anything a failed live update missed)."""
+    from app.items.models import Item
+
+    state = request.app.state.search
+    if not hasattr(state.backend, "bulk_index"):
+        raise Problem(409, detail="The database fallback reads the table directly: there is no index to rebuild.")
+    await state.backend.ensure_index()
+    indexed = 0
+    async with request.app.state.db.session() as session:
+        batch: list[dict[str, Any]] = []
+        # Streamed in batches: a large table never sits in memory whole.
+        async for item in await session.stream_scalars(select(Item).order_by(Item.id).execution_options(yield_per=500)):
+            batch.append(item_document(item))
+            if len(batch) == 500:
+                indexed += await state.backend.bulk_index(batch)
+                batch = []
+        if batch:
+            indexed += await state.backend.bulk_index(batch)
+    return {"indexed": indexed}
