@@ -14,6 +14,7 @@ import pytest
 from platformctl.config.addressing import plan_subnets
 from platformctl.config.loader import LoadedPlatform
 from platformctl.core.planning import build_plan
+from platformctl.paths import stacks_dir
 from platformctl.plan.model import LayerPlan, PlanResource
 from stacks.outputs import OUTPUTS, Layer
 from tests.stacks.conftest import fake_upstream, of_type, one_of_type, sample_platform
@@ -210,7 +211,8 @@ def test_rebuildable_cache_is_cold_started_not_replicated(layer_plan, env: str) 
     assert platform().environments[env].cache.rebuildable, f"the sample's {env} cache must be rebuildable for this test"
     cache = [r for r in plan.resources if r.type.startswith("aws:elasticache")]
     assert not cache, f"dr/{env}: a rebuildable cache is cold-started, yet ElastiCache resources exist: {[r.name for r in cache]}"
-    assert plan.outputs.get("cacheColdStartRunbook", "").endswith(".md"), f"dr/{env}: the cold-start runbook path must be exported"
+    runbook = plan.outputs.get("cacheColdStartRunbook", "")
+    assert runbook and (stacks_dir().parent / runbook).is_file(), f"dr/{env}: the exported cold-start runbook {runbook!r} must exist"
 
 
 @pytest.mark.parametrize("env", ENABLED_ENVS)

@@ -8,7 +8,7 @@ from platformctl.config.addressing import plan_subnets
 from platformctl.config.platform_file import Platform
 
 # Where on-call finds the steps to cold-start the cache in the DR region (no Redis is replicated then).
-CACHE_COLD_START_RUNBOOK = "docs/runbooks/dr-cache-cold-start.md"
+CACHE_COLD_START_RUNBOOK = "stacks/dr/runbooks/cache-cold-start.md"  # relative to the folder holding stacks/
 
 
 def build(platform: Platform, env: str) -> dict[str, Any]:
