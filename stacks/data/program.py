@@ -61,9 +61,10 @@ def program() -> None:
     tags, prefix = settings.tags, settings.prefix
     network, cluster = reference(Layer.NETWORK), reference(Layer.CLUSTER)
     vpc_id, subnet_ids = network.get("vpcId"), network.get("isolatedSubnetIds")
-    # Managed node groups carry the EKS cluster security group; nodes from a launch template carry the
-    # node group's own. Pods use their node's, so these two are the only sources the data tier admits.
-    clients = [cluster.get("nodeSecurityGroupId"), cluster.get("clusterSecurityGroupId")]
+    # Pods run with their node's security group, which the cluster layer exports (for EKS managed node
+    # groups it is the cluster security group): the one source the data tier admits. One rule per port,
+    # because a second rule from the same group would be a duplicate that AWS refuses.
+    clients = [cluster.get("nodeSecurityGroupId")]
     identity = aws.get_caller_identity_output()
     # The layer runs in the primary region; the commercial partition only (no China or GovCloud).
     region_name, partition_name = settings.region, "aws"

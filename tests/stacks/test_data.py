@@ -16,7 +16,7 @@ ENVS = ["dev", "prod"]
 PURPOSES = ["database", "cache", "search", "buckets", "logs"]
 ISOLATED = [f"(known after apply: network.isolatedSubnetIds[{i}])" for i in range(3)]
 VPC_ID = "(known after apply: network.vpcId)"
-CLUSTER_SGS = {"(known after apply: cluster.nodeSecurityGroupId)", "(known after apply: cluster.clusterSecurityGroupId)"}
+CLUSTER_SGS = {"(known after apply: cluster.nodeSecurityGroupId)"}
 BUCKET_ROLES = ["assets", "uploads", "exports", "access-logs"]
 SNOWFLAKE_USER = "arn:aws:iam::123456789012:user/abc1-s-v2st1234"
 
@@ -69,7 +69,7 @@ def assert_cluster_only_ingress(plan: LayerPlan, sg_name: str, port: int) -> Non
     assert group.inputs["vpcId"] == VPC_ID, f"{group.name}: must be in the network layer's VPC"
     assert not group.inputs.get("ingress"), f"{group.name}: no inline ingress; rules are separate and SG-sourced"
     rules = [r for r in of_type(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.inputs["securityGroupId"] == marker(sg_name, "id")]
-    assert {r.inputs.get("referencedSecurityGroupId") for r in rules} == CLUSTER_SGS, f"{group.name}: must admit exactly the cluster's node and cluster security groups"
+    assert sorted(r.inputs.get("referencedSecurityGroupId") for r in rules) == sorted(CLUSTER_SGS), f"{group.name}: must admit exactly the cluster's node security group"
     for rule in rules:
         assert not any(rule.inputs.get(k) for k in ("cidrIpv4", "cidrIpv6", "prefixListId")), f"{rule.name}: no CIDR ingress into the data tier"
         assert (rule.inputs["fromPort"], rule.inputs["toPort"], rule.inputs["ipProtocol"]) == (port, port, "tcp"), f"{rule.name}: only tcp/{port}"
@@ -318,6 +318,20 @@ def test_search_logs_go_to_encrypted_groups_that_opensearch_may_write(layer_plan
     assert set(statement["Resource"]) == {f"{arn}:*" for arn in published.values()}, f"{resource_policy.name}: exactly the domain's log groups"
     assert statement.get("Condition"), f"{resource_policy.name}: scoped to this account and domain"
     assert resource_policy.urn in domain.dependencies, f"{domain.name}: must wait for the log resource policy"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_chained_plan_wires_the_real_upstream_outputs(full_plan, env: str) -> None:
+    plan = full_plan(env)
+    data, network, cluster = plan.layer("data"), plan.layer("network"), plan.layer("cluster")
+    subnets = one_of_type(data, "aws:rds/subnetGroup:SubnetGroup")
+    assert subnets.inputs["subnetIds"] == network.outputs["isolatedSubnetIds"], f"{subnets.name}: must be the network layer's isolated subnets"
+    for rule in of_type(data, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"):
+        assert rule.inputs["referencedSecurityGroupId"] == cluster.outputs["nodeSecurityGroupId"], f"{rule.name}: source must be the cluster's node SG"
+    domain = one_of_type(data, "aws:opensearch/domain:Domain")
+    zones = int(domain.inputs["clusterConfig"].get("zoneAwarenessConfig", {}).get("availabilityZoneCount", 1))
+    expected = network.outputs["isolatedSubnetIds"][:zones]
+    assert domain.inputs["vpcOptions"]["subnetIds"] == expected, f"{domain.name}: one isolated subnet per zone it uses"
 
 
 def test_search_disabled_creates_nothing() -> None:
