@@ -18,13 +18,14 @@ from stacks.components.dr_cache_secondary import DrCacheSecondary, DrCacheSecond
 from stacks.components.dr_database_replica import DrDatabaseReplica, DrDatabaseReplicaArgs
 from stacks.components.dr_failover_dns import DrFailoverDns, DrFailoverDnsArgs
 from stacks.components.dr_keys import DrKeys, DrKeysArgs
-from stacks.components.dr_queues import DrQueue, DrQueues, DrQueuesArgs
+from stacks.components.dr_queues import DrQueues, DrQueuesArgs
 from stacks.components.dr_search_snapshots import DrSearchSnapshots, DrSearchSnapshotsArgs
 from stacks.components.dr_network import DrNetwork, DrNetworkArgs
 from stacks.components.dr_pilot_cluster import DrPilotCluster, DrPilotClusterArgs
 from stacks.components.node_group import NodeGroupSpec
+from stacks.dr.queue_names import dr_queue_specs
 from stacks.dr.settings import DrSettings
-from stacks.outputs import Layer, LayerReference, export_outputs, reference
+from stacks.outputs import Layer, export_outputs, reference
 
 REPLICATED_BUCKETS = ("assets", "uploads", "exports")
 
@@ -160,7 +161,7 @@ def program() -> None:
     queues = DrQueues(
         "dr-queues",
         DrQueuesArgs(
-            queues=[_dr_queue(spec, messaging) for spec in settings.queues],
+            queues=dr_queue_specs(settings.queues, messaging),
             kms_key_arn=keys.arns["messaging"],
             tags=tags,
         ),
@@ -199,25 +200,3 @@ def program() -> None:
         outputs["drDbReplicaIdentifier"] = database.replica_identifier
     export_outputs(Layer.DR, outputs)
 
-
-def _arn_resource(arn: str) -> str:
-    """The last field of arn:partition:service:region:account:resource (a value that is no ARN is kept whole)."""
-    return arn.split(":", 5)[5] if arn.startswith("arn:") else arn
-
-
-def _dr_queue(spec: dict, messaging: LayerReference) -> DrQueue:
-    """The DR copy of one queue, under the primary's physical names, read from messaging's outputs.
-
-    A queue URL ends with the queue's name and an ARN's last field is the name, so the names are wired
-    from the messaging layer instead of rebuilt from a naming convention.
-    """
-    key = spec["name"]
-    return DrQueue(
-        key=key,
-        queue_name=messaging.get("queueUrls").apply(lambda urls: urls[key].rsplit("/", 1)[-1]),
-        dlq_name=messaging.get("deadLetterQueueArns").apply(lambda arns: _arn_resource(arns[key])),
-        visibility_timeout_seconds=spec["visibility_timeout_seconds"],
-        max_receive_count=spec["max_receive_count"],
-        retention_days=spec["retention_days"],
-        fifo=spec.get("fifo", False),
-    )

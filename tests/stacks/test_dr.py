@@ -419,3 +419,46 @@ def test_exports_every_declared_dr_output(layer_plan, env: str) -> None:
     assert plan.outputs["drRegion"] == dr_region(), f"dr/{env}: drRegion"
     assert plan.outputs["drDbReplicaArn"] == "(known after apply: dr-postgres-replica.arn)", f"dr/{env}: drDbReplicaArn is the replica's"
     assert plan.outputs["failoverRecordName"] == marker("edge", "apiHostname"), f"dr/{env}: failoverRecordName"
+
+
+# --- reuse, tags, naming -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("env", ENABLED_ENVS)
+def test_network_and_cluster_reuse_the_primary_layers_components(layer_plan, env: str) -> None:
+    plan = layer_plan("dr", env)
+    types = {r.type for r in plan.resources}
+    for token in ("platform:network:Vpc", "platform:network:TierSecurityGroups", "platform:network:FlowLogs",
+                  "platform:network:VpcEndpoints", "platform:cluster:EksCluster", "platform:cluster:NodeGroups"):
+        assert token in types, f"dr/{env}: the DR region must reuse {token}, not a copy of it"
+
+
+# Components of other layers set their own tagging; the dr layer's own components must tag everything taggable.
+_REUSED_ROOTS = ("DrNetwork", "DrPilotCluster")
+
+
+@pytest.mark.parametrize("env", ENABLED_ENVS)
+def test_every_taggable_dr_resource_carries_the_platform_tags(layer_plan, env: str) -> None:
+    from platformctl.config.stack_config import common_config
+    from platformctl.engines.embedded.placeholders import resource_class
+
+    plan = layer_plan("dr", env)
+    tags = common_config(platform(), env)["tags"]
+    reused = {r.urn for root in plan.resources if root.type.split(":")[-1] in _REUSED_ROOTS for r in descendants(plan, root.name)}
+    checked = 0
+    for r in plan.resources:
+        cls = resource_class(r.type)
+        if not r.custom or r.urn in reused or cls is None or not isinstance(getattr(cls, "tags", None), property):
+            continue
+        checked += 1
+        assert tags.items() <= (r.inputs.get("tags") or {}).items(), f"{r.name} ({r.type}): must carry the platform tags {tags}"
+    assert checked > 15, f"dr/{env}: only {checked} taggable resources checked"
+
+
+def test_queue_names_are_read_from_urls_and_arns() -> None:
+    from stacks.dr.queue_names import arn_name, url_name
+
+    assert url_name("https://sqs.eu-west-1.amazonaws.com/123456789012/acme-prod-jobs") == "acme-prod-jobs"
+    assert arn_name("arn:aws:sqs:eu-west-1:123456789012:acme-prod-jobs-dlq.fifo") == "acme-prod-jobs-dlq.fifo"
+    assert url_name(marker("messaging", "queueUrls.jobs")) == marker("messaging", "queueUrls.jobs"), "an unknown stays unknown"
+    assert arn_name(marker("messaging", "deadLetterQueueArns.jobs")) == marker("messaging", "deadLetterQueueArns.jobs")
