@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,6 +38,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         revision = await run_migrations(app.state.db)
         log.info("database_migrated", revision=revision)
     await app.state.lifecycle.startup()
+    # Everything allocated so far (modules, models, pools) lives as long as the process: move it
+    # out of the collector's sight so full collections stay short under load (p99 latency).
+    gc.collect()
+    gc.freeze()
     log.info("started", environment=settings.environment, features=app.state.features)
     try:
         yield

@@ -18,13 +18,17 @@ class RedisStore:
     def __init__(self, url: str | None, *, timeout: float = 0.25, retry_after: float = 5.0) -> None:
         self.client: aioredis.Redis | None = None
         if url:
-            self.client = aioredis.Redis.from_url(
+            # BlockingConnectionPool checks connections outside its lock; the default pool holds
+            # the lock across that check, which serialises every request under load.
+            pool = aioredis.BlockingConnectionPool.from_url(
                 url,
                 socket_timeout=timeout,
                 socket_connect_timeout=timeout,
                 health_check_interval=30,
-                max_connections=256,
+                max_connections=128,
+                timeout=timeout,
             )
+            self.client = aioredis.Redis(connection_pool=pool)
         self.retry_after = retry_after
         self._down_until = 0.0
         self.last_error: str | None = None
