@@ -76,6 +76,11 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
             "namespaces": list,
             "kongProxyService": str,
             "ingressClass": str,
+            "appNamespaces": list,
+            "kongPlugins": list,
+            "containerLogGroupName": str,
+            "secretStoreName": str,
+            "autoscaler": str,
         },
     Layer.DATA: {
             "databaseKeyArn": str,
