@@ -102,8 +102,8 @@ def program() -> None:
     baseline = ClusterBaseline(
         "baseline",
         ClusterBaselineArgs(
-            provider=provider, namespaces=s.namespaces, vpc_cidr=network.get("vpcCidr"),
-            developers_group=s.developers_group, deployers_group=s.deployers_group, labels=labels,
+            provider=provider, cluster_name=cluster_name, namespaces=s.namespaces, vpc_cidr=network.get("vpcCidr"),
+            developers_group=s.developers_group, deployers_group=s.deployers_group, labels=labels, tags=s.tags,
         ),
     )
     secrets = SecretsAddons(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from stacks.components.baseline_network_policies import allow_dns, default_deny, explicit_allows
@@ -45,11 +47,13 @@ class NamespaceSpec:
 @dataclass
 class ClusterBaselineArgs:
     provider: k8s.Provider
+    cluster_name: pulumi.Input[str]
     namespaces: list[NamespaceSpec]
     vpc_cidr: pulumi.Input[str]
     developers_group: str
     deployers_group: str
     labels: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
 
 
 class ClusterBaseline(pulumi.ComponentResource):
@@ -62,13 +66,25 @@ class ClusterBaseline(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
         by_role = {spec.role: spec.name for spec in args.namespaces if spec.role != "app"}
         by_role["apps"] = ",".join(spec.name for spec in args.namespaces if spec.role == "app")
+        # NetworkPolicies are only API objects until the VPC CNI enforces them; that is off by default on EKS.
+        # No addon_version: EKS picks the default build for the cluster's Kubernetes version.
+        cni = aws.eks.Addon(
+            f"{name}-vpc-cni",
+            cluster_name=args.cluster_name,
+            addon_name="vpc-cni",
+            configuration_values=json.dumps({"enableNetworkPolicy": "true"}),
+            resolve_conflicts_on_create="OVERWRITE",  # take over the self-managed CNI that EKS bootstraps
+            resolve_conflicts_on_update="PRESERVE",
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         self.namespace_names = {}
         for spec in args.namespaces:
             if spec.pod_security != "restricted" and not spec.reason:
                 raise ValueError(f"namespace {spec.name}: Pod Security {spec.pod_security!r} needs a reason")
             ns = k8s.core.v1.Namespace(f"{name}-ns-{spec.name}", metadata=self._metadata(spec, args.labels), opts=child)
             self.namespace_names[spec.name] = ns.metadata.name
-            ns_opts = pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=[ns])
+            ns_opts = pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=[ns, cni])
             policies = {"default-deny": default_deny(), "allow-dns": allow_dns()}
             policies |= explicit_allows(spec.role, spec.name, vpc_cidr=args.vpc_cidr, namespaces=by_role)
             for policy_name, policy in policies.items():

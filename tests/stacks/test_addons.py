@@ -359,3 +359,38 @@ def test_exports(layer_plan, env: str) -> None:
     assert outputs["kongProxyService"] == "ingress/kong-proxy", f"addons/{env}: kong proxy service export"
     assert outputs["containerLogGroupName"] == f"/platform/acme-{env}/containers"
     assert outputs["autoscaler"] == "karpenter"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_network_policies_are_enforced_by_the_cni(layer_plan, env: str) -> None:
+    plan = layer_plan("addons", env)
+    cni = one_of_type(plan, "aws:eks/addon:Addon")
+    assert cni.inputs["addonName"] == "vpc-cni" and cni.inputs["clusterName"] == "(known after apply: cluster.clusterName)", f"{cni.name}: the cluster's VPC CNI"
+    assert json.loads(cni.inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}, f"{cni.name}: must enforce NetworkPolicies"
+    for p in of_type(plan, NETPOL):
+        assert cni.urn in p.dependencies, f"{p.name}: must wait for the CNI that enforces it"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_every_taggable_aws_resource_carries_the_platform_tags(layer_plan, env: str) -> None:
+    from platformctl.engines.embedded.placeholders import resource_class
+
+    plan = layer_plan("addons", env)
+    checked = 0
+    for r in plan.resources:
+        cls = resource_class(r.type) if r.type.startswith("aws:") else None
+        if cls is not None and hasattr(cls, "tags"):
+            checked += 1
+            tags = r.inputs.get("tags") or {}
+            assert tags.get("environment") == env and tags.get("managed-by") == "platformctl", f"{r.name}: must carry the platform tags"
+    assert checked >= 10, f"addons/{env}: expected at least 10 taggable AWS resources, checked {checked}"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_component_children_are_named_after_their_component(layer_plan, env: str) -> None:
+    plan = layer_plan("addons", env)
+    components = {r.urn: r.name for r in plan.resources if r.type.startswith("platform:addons:")}
+    assert len(components) >= 8
+    for r in plan.resources:
+        if r.parent in components:
+            assert r.name.startswith(f"{components[r.parent]}-"), f"{r.name}: a child of {components[r.parent]} must be named {components[r.parent]}-<role>"
