@@ -150,8 +150,13 @@ class Worker:
 
         self.context.receive_count = message.receive_count
         started = time.perf_counter()
+        heartbeat = asyncio.ensure_future(self._keep_invisible(message, job.idempotency_key))
         try:
-            await handler(job, self.context)
+            try:
+                await handler(job, self.context)
+            finally:
+                heartbeat.cancel()
+                await asyncio.gather(heartbeat, return_exceptions=True)
         except PermanentJobError as exc:
             await self._failed(job, started)
             await self.idempotency.release(job.idempotency_key)
@@ -179,6 +184,18 @@ class Worker:
             self.metrics.processed.labels(type=job.type).inc()
             self.metrics.duration.labels(type=job.type, outcome="success").observe(elapsed)
             _log.info("job_processed", job_id=job.id, type=job.type, seconds=round(elapsed, 4))
+
+    async def _keep_invisible(self, message: ReceivedMessage, key: str) -> None:
+        """While a handler runs, push the visibility timeout (and the idempotency lease) forward, so
+        a job longer than the timeout is neither redelivered nor run by a second worker."""
+        interval = max(0.5, self.visibility_timeout_seconds / 2)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.queue.change_visibility(message, self.visibility_timeout_seconds)
+                await self.idempotency.extend(key, lease_seconds=self.visibility_timeout_seconds)
+            except Exception as exc:  # noqa: BLE001 - a missed heartbeat risks a duplicate, not a loss
+                _log.warning("job_heartbeat_failed", message_id=message.message_id, error=repr(exc))
 
     async def _failed(self, job: Job, started: float) -> None:
         self.stats.failed += 1

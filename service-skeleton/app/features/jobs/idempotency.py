@@ -27,6 +27,7 @@ class Claim(enum.Enum):
 
 class IdempotencyStore(Protocol):
     async def claim(self, key: str, *, lease_seconds: int) -> Claim: ...
+    async def extend(self, key: str, *, lease_seconds: int) -> None: ...
     async def complete(self, key: str, *, ttl_seconds: int) -> None: ...
     async def release(self, key: str) -> None: ...
 
@@ -52,6 +53,11 @@ class RedisIdempotencyStore:
         if value is None:  # expired between SET and GET: try once more
             return await self.claim(key, lease_seconds=lease_seconds)
         return Claim.BUSY
+
+    async def extend(self, key: str, *, lease_seconds: int) -> None:
+        value = await self._redis.get(self._k(key))
+        if value in (_PROCESSING, _PROCESSING.encode()):
+            await self._redis.expire(self._k(key), max(1, lease_seconds))
 
     async def complete(self, key: str, *, ttl_seconds: int) -> None:
         await self._redis.set(self._k(key), _DONE, ex=ttl_seconds)
@@ -108,6 +114,13 @@ class SqliteIdempotencyStore:
 
         return await asyncio.to_thread(self._run, claim)
 
+    async def extend(self, key: str, *, lease_seconds: int) -> None:
+        expires = self._clock() + lease_seconds
+        await asyncio.to_thread(
+            self._run,
+            lambda c: c.execute("UPDATE idempotency SET expires_at = ? WHERE key = ? AND state = ?", (expires, key, _PROCESSING)),
+        )
+
     async def complete(self, key: str, *, ttl_seconds: int) -> None:
         expires = self._clock() + ttl_seconds
         await asyncio.to_thread(
@@ -137,6 +150,10 @@ class MemoryIdempotencyStore:
             self._keys[key] = (_PROCESSING, now + lease_seconds)
             return Claim.ACQUIRED
         return Claim.DONE if entry[0] == _DONE else Claim.BUSY
+
+    async def extend(self, key: str, *, lease_seconds: int) -> None:
+        if self._keys.get(key, ("",))[0] == _PROCESSING:
+            self._keys[key] = (_PROCESSING, self._clock() + lease_seconds)
 
     async def complete(self, key: str, *, ttl_seconds: int) -> None:
         self._keys[key] = (_DONE, self._clock() + ttl_seconds)

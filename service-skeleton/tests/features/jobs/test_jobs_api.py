@@ -109,6 +109,8 @@ async def test_redis_idempotency_store(redis_clean: str) -> None:
         assert await store.claim("k", lease_seconds=30) is Claim.ACQUIRED
         assert await store.claim("k", lease_seconds=30) is Claim.BUSY
         assert 0 < await client.ttl("skeleton:jobs:idem:k") <= 30
+        await store.extend("k", lease_seconds=120)  # the heartbeat of a long job
+        assert 30 < await client.ttl("skeleton:jobs:idem:k") <= 120
         await store.release("k")
         assert await store.claim("k", lease_seconds=30) is Claim.ACQUIRED
         await store.complete("k", ttl_seconds=600)

@@ -128,3 +128,36 @@ async def test_worker_on_local_queue_redelivers_a_job_whose_worker_died(queue: S
     clock.now += 31
     assert (await worker.run_until_empty()).processed == 1
     assert len(runs) == 1 and await queue.counts() == {}
+
+
+async def test_heartbeat_keeps_a_long_job_invisible_to_other_workers(tmp_path: Path) -> None:
+    """A job longer than the visibility timeout is not redelivered while its worker is alive."""
+    queue = SqliteJobQueue(tmp_path / "q.sqlite3", name="jobs", visibility_timeout_seconds=1)
+    idempotency = SqliteIdempotencyStore(tmp_path / "i.sqlite3")
+    handlers = JobHandlers()
+
+    async def slow(job: Job, ctx: JobContext) -> None:
+        await asyncio.sleep(2.2)
+
+    handlers.register("slow", slow)
+    await queue.send(Job(type="slow", idempotency_key="long"))
+    worker = Worker(
+        queue=queue,
+        handlers=handlers,
+        idempotency=idempotency,
+        context=JobContext(settings=None, jobs_settings=None),
+        metrics=JobMetrics.for_registry(CollectorRegistry()),
+        retry=RetryPolicy(max_receives=3, base_seconds=0),
+        visibility_timeout_seconds=1,
+        idempotency_ttl_seconds=60,
+    )
+    [message] = await queue.receive(max_messages=1, wait_seconds=0)
+    running = asyncio.create_task(worker.process(message))
+    stolen = []
+    for _ in range(20):  # another worker polls all through the job
+        stolen += await queue.receive(max_messages=1, wait_seconds=0)
+        await asyncio.sleep(0.1)
+    await running
+    assert stolen == []
+    assert await idempotency.claim("long", lease_seconds=1) is Claim.DONE
+    assert await queue.counts() == {}
