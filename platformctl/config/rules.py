@@ -43,6 +43,7 @@ def check_platform(platform: Platform) -> list[Problem]:
     problems += _messaging_names(platform)
     problems += _identity_names(platform)
     problems += _data_sizes(platform)
+    problems += _addons_settings(platform)
     for name, env in platform.environments.items():
         base = ("environments", name)
         if platform.is_production(name):
@@ -212,4 +213,28 @@ def _data_sizes(platform: Platform) -> list[Problem]:
         zones = 1 if search.instance_count == 1 else min(3, env.network.azs, search.instance_count)
         if search.enabled and zones == 2 and search.instance_count % 2:
             problems.append(((*base, "search", "instance_count"), f"{search.instance_count} data nodes cannot spread evenly over 2 zones; OpenSearch needs an even number"))
+    return problems
+
+
+# Namespaces the addons layer or Kubernetes itself owns: an app namespace must not be one of them.
+_RESERVED_NAMESPACES = {"default", "kube-system", "kube-public", "kube-node-lease", "platform-system", "ingress", "observability"}
+# The longest physical names the addons layer makes, as <organisation>-<env>-<suffix>, and the AWS limit of each.
+_ADDONS_NAME_LIMITS = (("-cluster-autoscaler", 64, "IAM role names"), ("-karpenter-scheduled-change", 64, "EventBridge rule names"))
+
+
+def _addons_settings(platform: Platform) -> list[Problem]:
+    """App namespaces that clash with platform or system ones; add-on names over AWS limits."""
+    problems: list[Problem] = []
+    names = platform.addons.app_namespaces
+    for index, name in enumerate(names):
+        path = ("addons", "app_namespaces", index)
+        if name in _RESERVED_NAMESPACES:
+            problems.append((path, f"'{name}' is a platform or system namespace; app namespaces get a deployer role and app network rules, so choose another"))
+        elif names.index(name) != index:
+            problems.append((path, f"'{name}' is listed twice"))
+    for env in platform.environments:
+        for suffix, limit, what in _ADDONS_NAME_LIMITS:
+            physical = f"{platform.organisation}-{env}{suffix}"
+            if len(physical) > limit:
+                problems.append((("environments", env), f"'{physical}' is {len(physical)} characters; {what} allow {limit}: shorten the organisation or environment name"))
     return problems
