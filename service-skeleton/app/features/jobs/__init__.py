@@ -34,5 +34,6 @@ def install(app: FastAPI, settings: Any) -> None:
     producer = JobProducer(settings, jobs_settings, metrics)
     app.state.jobs = producer
     app.include_router(router)
-    app.state.readiness.register("jobs_queue", producer.ping)
+    # Not critical: without the queue the rest of the API still serves; enqueues answer 503.
+    app.state.readiness.register("jobs_queue", producer.ping, critical=False)
     app.state.lifecycle.on_shutdown(producer.close)

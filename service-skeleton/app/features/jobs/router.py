@@ -10,8 +10,11 @@ from pydantic import BaseModel, Field
 from app.auth import Principal, require_user
 from app.features.jobs.examples import ITEM_DIGEST
 from app.features.jobs.queue import Job
+from app.log import get_logger
+from app.problems import Problem
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
+_log = get_logger("app.features.jobs")
 
 
 class ItemDigestRequest(BaseModel):
@@ -25,7 +28,7 @@ class Enqueued(BaseModel):
     idempotency_key: str
 
 
-@router.post("/item-digest", status_code=202, response_model=Enqueued)
+@router.post("/item-digest", name="jobs.item_digest", status_code=202, response_model=Enqueued)
 async def enqueue_item_digest(
     body: ItemDigestRequest,
     request: Request,
@@ -37,5 +40,9 @@ async def enqueue_item_digest(
     job = Job(
         type=ITEM_DIGEST, payload={"to": body.to, "items": body.items, "requested_by": principal.subject}, idempotency_key=key
     )
-    message_id = await request.app.state.jobs.enqueue(job)
+    try:
+        message_id = await request.app.state.jobs.enqueue(job)
+    except Exception as exc:  # noqa: BLE001 - any queue failure means "try again later" to the caller
+        _log.warning("job_enqueue_failed", type=job.type, error=repr(exc))
+        raise Problem(503, detail="The job queue is unavailable; retry later.", headers={"Retry-After": "5"}) from None
     return Enqueued(job_id=job.id, message_id=message_id, idempotency_key=job.idempotency_key)

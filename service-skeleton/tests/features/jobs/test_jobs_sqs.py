@@ -184,3 +184,24 @@ async def test_fifo_queue_sends_group_and_deduplication_ids(sqs: Any) -> None:
     await queue.send(Job(type="demo", idempotency_key="same"))
     await queue.send(Job(type="demo", idempotency_key="same"))  # deduplicated by SQS itself
     assert len(_messages(sqs, url)) == 1
+
+
+async def test_api_on_sqs_reports_a_missing_queue_then_enqueues(
+    sqs: Any, client_factory: Any, auth_header: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JOBS_BACKEND", "sqs")
+    monkeypatch.setenv("JOBS_REGION", "us-east-1")
+    body = {"to": "ada@example.com", "items": ["lamp"]}
+    async with client_factory(features=["jobs"]) as client:
+        ready = (await client.get("/readyz")).json()
+        assert ready["status"] == "degraded" and ready["checks"]["jobs_queue"]["status"] == "degraded"
+        refused = await client.post("/jobs/item-digest", json=body, headers=auth_header())
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "5"
+
+        queue_url, _ = _queues(sqs)
+        accepted = await client.post("/jobs/item-digest", json=body, headers=auth_header())
+        assert accepted.status_code == 202, accepted.text
+        assert (await client.get("/readyz")).json()["status"] == "ok"
+    [message] = _messages(sqs, queue_url)
+    assert json.loads(message["Body"])["payload"]["to"] == "ada@example.com"
+    assert message["MessageId"] == accepted.json()["message_id"]
