@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 import subprocess
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -127,8 +129,14 @@ def test_failing_job_lands_in_the_local_dead_letter_queue(
 ) -> None:
     queue = _queue(workdir)
     asyncio.run(queue.send(Job(type="test.fail", payload={"name": "x"})))
-    proc = start_worker(JOBS_MAX_RECEIVES="3", JOBS_BACKOFF_BASE_SECONDS="0")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = start_worker(JOBS_MAX_RECEIVES="3", JOBS_BACKOFF_BASE_SECONDS="0", JOBS_METRICS_PORT=str(port))
     _wait_for(lambda: asyncio.run(queue.counts()) == {"skeleton-jobs-dlq": 1})
+    metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    assert 'jobs_failed_total{type="test.fail"} 3.0' in metrics
+    assert 'jobs_dead_lettered_total{reason="max_receives",type="test.fail"} 1.0' in metrics
     code, out = _stop(proc)
     assert code == 0, out
     [dead] = asyncio.run(queue.dead_letters())
