@@ -394,3 +394,18 @@ def test_component_children_are_named_after_their_component(layer_plan, env: str
     for r in plan.resources:
         if r.parent in components:
             assert r.name.startswith(f"{components[r.parent]}-"), f"{r.name}: a child of {components[r.parent]} must be named {components[r.parent]}-<role>"
+
+
+def test_every_app_namespace_gets_deny_policies_a_deployer_role_and_gateway_reach() -> None:
+    text = sample_text().replace("  app_namespaces: [apps]", "  app_namespaces: [apps, orders]", 1)
+    assert "[apps, orders]" in text, "sample template changed: cannot add an app namespace"
+    loaded = LoadedPlatform(parse_platform(text, source="sample with two app namespaces"), "sample", True)
+    plan = build_plan(loaded=loaded, env="prod", layers=["addons"], upstream=fake_upstream("addons", loaded)).layer("addons")
+    for ns in ("apps", "orders"):
+        mine = {p.inputs["metadata"]["name"] for p in of_type(plan, NETPOL) if p.inputs["metadata"]["namespace"] == ns}
+        assert {"default-deny", "allow-dns", "allow-from-gateway"} <= mine, f"namespace {ns}: policies {sorted(mine)}"
+        roles = [r for r in of_type(plan, "kubernetes:rbac.authorization.k8s.io/v1:Role") if r.inputs["metadata"]["namespace"] == ns]
+        assert len(roles) == 1, f"namespace {ns}: needs one app-deployer Role"
+    to_apps = next(p for p in of_type(plan, NETPOL) if p.inputs["metadata"]["namespace"] == "ingress" and p.inputs["metadata"]["name"] == "allow-to-apps")
+    reached = {peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] for peer in to_apps.inputs["spec"]["egress"][0]["to"]}
+    assert reached == {"apps", "orders"}, f"{to_apps.name}: Kong must reach every app namespace, reaches {sorted(reached)}"
