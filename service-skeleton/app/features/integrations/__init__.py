@@ -12,7 +12,7 @@ from app.features.integrations.breaker import (
     CircuitOpenError,
     State,
 )
-from app.features.integrations.client import ConnectorClient
+from app.features.integrations.client import ConnectorClient, ConnectorMetrics
 from app.features.integrations.settings import IntegrationsSettings
 from app.features.integrations.webhooks import (
     ReplayGuard,
@@ -26,6 +26,7 @@ __all__ = [
     "CircuitBreaker",
     "CircuitOpenError",
     "ConnectorClient",
+    "ConnectorMetrics",
     "IntegrationsSettings",
     "State",
     "WebhookEvent",
@@ -41,7 +42,7 @@ def install(app: FastAPI, settings: Any) -> None:
     from app.features.integrations.router import router
 
     integrations_settings = IntegrationsSettings()
-    connectors = ConnectorClient(integrations_settings)
+    connectors = ConnectorClient(integrations_settings, metrics=ConnectorMetrics(app.state.metrics.registry))
     app.state.connectors = connectors
     app.state.webhooks = WebhookReceiver(
         integrations_settings,

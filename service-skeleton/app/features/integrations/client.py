@@ -43,8 +43,10 @@ class ConnectorClient:
         transport: httpx.AsyncBaseTransport | None = None,
         breakers: BreakerRegistry | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: ConnectorMetrics | None = None,
     ) -> None:
         self.settings = settings
+        self.metrics = metrics
         self.breakers = breakers or BreakerRegistry(
             failure_threshold=settings.breaker_failure_threshold, recovery_seconds=settings.breaker_recovery_seconds
         )
@@ -73,16 +75,22 @@ class ConnectorClient:
         breaker = self.breakers.for_host(host)
 
         async def attempt() -> httpx.Response:
-            breaker.before_call()
+            try:
+                breaker.before_call()
+            except CircuitOpenError:
+                self._count(host, "circuit_open")
+                raise
             try:
                 response = await self._http.send(request)
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
                 breaker.record_failure()
+                self._count(host, type(exc).__name__)
                 raise
             if response.status_code >= 500:
                 breaker.record_failure()
             else:
                 breaker.record_success()  # a 4xx, even 429, is the host answering
+            self._count(host, f"{response.status_code // 100}xx")
             return response
 
         def should_retry(state: RetryCallState) -> bool:
@@ -120,6 +128,10 @@ class ConnectorClient:
         )
         return await retrying(attempt)
 
+    def _count(self, host: str, outcome: str) -> None:
+        if self.metrics is not None:
+            self.metrics.attempts.labels(host=host, outcome=outcome).inc()
+
     async def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return await self.request("GET", url, **kwargs)
 
@@ -128,6 +140,18 @@ class ConnectorClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+class ConnectorMetrics:
+    """`connector_attempts_total{host, outcome}`: every attempt, retries included; outcome is
+    `2xx`..`5xx`, a transport error class name, or `circuit_open`."""
+
+    def __init__(self, registry: Any) -> None:
+        from prometheus_client import Counter
+
+        self.attempts = Counter(
+            "connector_attempts_total", "Outbound connector HTTP attempts.", ("host", "outcome"), registry=registry
+        )
 
 
 def _retry_after_seconds(response: httpx.Response) -> float | None:
@@ -139,4 +163,4 @@ def _retry_after_seconds(response: httpx.Response) -> float | None:
     return None  # HTTP-date form: fall back to our own backoff
 
 
-__all__ = ["ConnectorClient", "CircuitOpenError", "IDEMPOTENT_METHODS", "RETRY_STATUSES"]
+__all__ = ["ConnectorClient", "ConnectorMetrics", "CircuitOpenError", "IDEMPOTENT_METHODS", "RETRY_STATUSES"]

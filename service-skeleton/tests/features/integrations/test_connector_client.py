@@ -9,8 +9,16 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import CollectorRegistry
 
-from app.features.integrations import BreakerRegistry, CircuitOpenError, ConnectorClient, IntegrationsSettings, State
+from app.features.integrations import (
+    BreakerRegistry,
+    CircuitOpenError,
+    ConnectorClient,
+    ConnectorMetrics,
+    IntegrationsSettings,
+    State,
+)
 from app.features.integrations.breaker import CircuitBreaker
 
 
@@ -185,7 +193,8 @@ async def test_real_socket_retries_and_breaker(flaky_server: tuple[str, list[str
         breaker_failure_threshold=3,
         breaker_recovery_seconds=60,
     )
-    client = ConnectorClient(settings)
+    registry = CollectorRegistry()
+    client = ConnectorClient(settings, metrics=ConnectorMetrics(registry))
     try:
         response = await client.get(f"{url}/flaky")
         assert response.status_code == 200 and response.json() == {"ok": True}
@@ -195,6 +204,12 @@ async def test_real_socket_retries_and_breaker(flaky_server: tuple[str, list[str
         with pytest.raises(CircuitOpenError):
             await client.get(f"{url}/flaky")
         assert hits.count("/down") == 3
+        host = url.removeprefix("http://")
+
+        def attempts(outcome: str) -> float | None:
+            return registry.get_sample_value("connector_attempts_total", {"host": host, "outcome": outcome})
+
+        assert (attempts("5xx"), attempts("2xx"), attempts("circuit_open")) == (5.0, 1.0, 1.0)
     finally:
         await client.aclose()
 
