@@ -114,7 +114,7 @@ def program() -> None:
                 SyncedSecret("datadog", s.datadog_api_key_secret_name, s.observability_namespace, DATADOG_SECRET, "api-key"),
                 SyncedSecret("kong-license", s.kong_license_secret_name, s.ingress_namespace, KONG_LICENSE_SECRET, "license"),
             ],
-            recovery_window_days=30 if s.production else 7,
+            recovery_window_days=30 if s.production else 7, protect=s.production,
             depends_on=[baseline], tags=s.tags, **oidc,
         ),
     )
@@ -156,7 +156,7 @@ def program() -> None:
         ObservabilityAddonsArgs(
             provider=provider, name_prefix=s.name_prefix, environment=s.environment, namespace=s.observability_namespace, region=s.region,
             cluster_name=cluster_name, logs_key_arn=network.get("logsKeyArn"), log_group_name=s.log_group_name,
-            log_retention_days=s.log_retention_days, datadog_site=s.datadog_site, datadog_api_key_secret=DATADOG_SECRET,
+            log_retention_days=s.log_retention_days, protect_logs=s.production, datadog_site=s.datadog_site, datadog_api_key_secret=DATADOG_SECRET,
             datadog_chart=s.charts["datadog"], fluent_bit_chart=s.charts["fluentBit"], depends_on=[baseline, *secrets.synced],
             tags=s.tags, **oidc,
         ),

@@ -32,6 +32,7 @@ class ObservabilityAddonsArgs:
     datadog_api_key_secret: str  # name of the Kubernetes Secret (key `api-key`) synced from Secrets Manager
     datadog_chart: ChartPin
     fluent_bit_chart: ChartPin
+    protect_logs: bool = False  # production: the container logs are the audit trail of incidents
     depends_on: list[pulumi.Resource] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
 
@@ -50,7 +51,7 @@ class ObservabilityAddons(pulumi.ComponentResource):
             retention_in_days=args.log_retention_days,
             kms_key_id=args.logs_key_arn,
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect_logs),
         )
         role = IrsaRole(
             f"{name}-fluent-bit-irsa",

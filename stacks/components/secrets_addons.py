@@ -39,6 +39,7 @@ class SecretsAddonsArgs:
     chart: ChartPin
     secrets: list[SyncedSecret]
     recovery_window_days: int = 7
+    protect: bool = False  # production: the secrets hold values an operator put in by hand
     depends_on: list[pulumi.Resource] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
 
@@ -59,7 +60,7 @@ class SecretsAddons(pulumi.ComponentResource):
                 description=f"Synced into the cluster as {s.namespace}/{s.secret_name}; put the value here, never in code.",
                 recovery_window_in_days=args.recovery_window_days,
                 tags=args.tags,
-                opts=aws_opts,
+                opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
             )
             for s in args.secrets
         }

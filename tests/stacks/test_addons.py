@@ -409,3 +409,12 @@ def test_every_app_namespace_gets_deny_policies_a_deployer_role_and_gateway_reac
     to_apps = next(p for p in of_type(plan, NETPOL) if p.inputs["metadata"]["namespace"] == "ingress" and p.inputs["metadata"]["name"] == "allow-to-apps")
     reached = {peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] for peer in to_apps.inputs["spec"]["egress"][0]["to"]}
     assert reached == {"apps", "orders"}, f"{to_apps.name}: Kong must reach every app namespace, reaches {sorted(reached)}"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_operator_secrets_and_container_logs_are_protected_in_production(layer_plan, env: str) -> None:
+    plan = layer_plan("addons", env)
+    for r in of_type(plan, "aws:secretsmanager/secret:Secret") + of_type(plan, "aws:cloudwatch/logGroup:LogGroup"):
+        assert r.protect is (env == "prod"), f"{r.name}: protect must be {env == 'prod'} in {env}"
+    for r in of_type(plan, "aws:secretsmanager/secret:Secret"):
+        assert r.inputs["recoveryWindowInDays"] == (30 if env == "prod" else 7), f"{r.name}: recovery window"
