@@ -21,6 +21,13 @@ from app.log import get_logger
 _log = get_logger("app.features.jobs.worker")
 
 
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        pass
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_receives: int = 5
@@ -59,6 +66,7 @@ class Worker:
         batch_size: int = 1,
         poll_wait_seconds: float = 10.0,
         rand: Callable[[], float] = random.random,
+        receive_error_pause_seconds: float = 5.0,
     ) -> None:
         self.queue = queue
         self.handlers = handlers
@@ -70,6 +78,7 @@ class Worker:
         self.idempotency_ttl_seconds = idempotency_ttl_seconds
         self.batch_size = batch_size
         self.poll_wait_seconds = poll_wait_seconds
+        self.receive_error_pause_seconds = receive_error_pause_seconds
         self.stats = WorkerStats()
         self._rand = rand
         self._redrive: bool | None = None
@@ -86,12 +95,20 @@ class Worker:
             # A receive in flight is never cancelled: its messages would stay hidden for the whole
             # visibility timeout. Let it finish (bounded by the long-poll wait) and hand back what
             # it got if we are stopping.
-            messages = await receiving
+            try:
+                messages = await receiving
+            except Exception as exc:  # noqa: BLE001 - a queue outage must not kill the worker
+                _log.warning("job_receive_failed", queue=self.queue.name, error=repr(exc))
+                await _sleep_unless(stop, self.receive_error_pause_seconds)
+                continue
             for index, message in enumerate(messages):
                 if stop.is_set():
                     await self._release(messages[index:])
                     break
-                await self.process(message)
+                try:
+                    await self.process(message)
+                except Exception as exc:  # noqa: BLE001 - e.g. a failed delete: the message comes back
+                    _log.error("job_processing_error", message_id=message.message_id, error=repr(exc))
         _log.info("worker_stopped", queue=self.queue.name, **vars(self.stats))
         return self.stats
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
@@ -161,3 +162,43 @@ async def test_heartbeat_keeps_a_long_job_invisible_to_other_workers(tmp_path: P
     assert stolen == []
     assert await idempotency.claim("long", lease_seconds=1) is Claim.DONE
     assert await queue.counts() == {}
+
+
+async def test_worker_survives_a_queue_outage_and_stops_on_request(queue: SqliteJobQueue) -> None:
+    runs: list[str] = []
+    handlers = JobHandlers()
+
+    async def handle(job: Job, ctx: JobContext) -> None:
+        runs.append(job.type)
+
+    handlers.register("t", handle)
+    await queue.send(Job(type="t"))
+    real_receive, failures = queue.receive, [ConnectionError("queue down"), ConnectionError("still down")]
+
+    async def flaky_receive(**kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop(0)
+        return await real_receive(**kwargs)
+
+    queue.receive = flaky_receive  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    worker = Worker(
+        queue=queue,
+        handlers=handlers,
+        idempotency=MemoryIdempotencyStore(),
+        context=JobContext(settings=None, jobs_settings=None),
+        metrics=JobMetrics.for_registry(CollectorRegistry()),
+        retry=RetryPolicy(),
+        visibility_timeout_seconds=30,
+        idempotency_ttl_seconds=60,
+        poll_wait_seconds=0.05,
+        receive_error_pause_seconds=0.01,
+    )
+    running = asyncio.create_task(worker.run(stop))
+    for _ in range(100):
+        if runs:
+            break
+        await asyncio.sleep(0.02)
+    stop.set()
+    stats = await asyncio.wait_for(running, timeout=5)
+    assert runs == ["t"] and stats.processed == 1 and failures == []
