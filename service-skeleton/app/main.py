@@ -15,7 +15,7 @@ from app.db import Database
 from app.features import install_features
 from app.health import Readiness
 from app.health import router as health_router
-from app.items.routes import router as items_router
+from app.items.routes import install_routes as install_item_routes
 from app.lifecycle import Lifecycle
 from app.log import configure_logging, get_logger
 from app.metrics import Metrics
@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(health_router)
     app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
-    app.include_router(items_router)
+    install_item_routes(app)
     install_features(app, settings)
 
     from app.tracing import setup_tracing

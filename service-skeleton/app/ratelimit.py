@@ -168,10 +168,14 @@ class RateLimit:
     async def __call__(self, request: Request) -> None:
         from app.auth import optional_user
 
+        if request.app.state.rate_limiter.enabled:
+            await self.apply(request, await optional_user(request))
+
+    async def apply(self, request: Request, principal: Any) -> None:
+        """Count the request of `principal` (None: anonymous, keyed by client IP)."""
         limiter: RateLimiter = request.app.state.rate_limiter
         if not limiter.enabled:
             return
-        principal = await optional_user(request)
         route = request.scope.get("route")
         route_name = getattr(route, "name", None) or "default"
         who = f"u:{principal.subject}" if principal is not None else f"ip:{request.client.host if request.client else 'unknown'}"

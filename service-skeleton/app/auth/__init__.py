@@ -21,6 +21,7 @@ __all__ = [
     "require_roles",
     "require_scopes",
     "require_user",
+    "unauthorized",
 ]
 
 
@@ -57,7 +58,7 @@ def build_verifier(settings: Settings) -> TokenVerifier:
     )
 
 
-def _unauthorized(detail: str, error: str | None = None) -> Problem:
+def unauthorized(detail: str, error: str | None = None) -> Problem:
     challenge = 'Bearer realm="api"'
     if error:
         challenge += f', error="{error}", error_description="{detail}"'
@@ -71,15 +72,15 @@ async def _principal(request: Request, *, required: bool) -> Principal | None:
     header = request.headers.get("authorization")
     if not header:
         if required:
-            raise _unauthorized("Missing bearer token.")
+            raise unauthorized("Missing bearer token.")
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise _unauthorized("Authorization must be a Bearer token.", "invalid_request")
+        raise unauthorized("Authorization must be a Bearer token.", "invalid_request")
     try:
         principal = await request.app.state.auth.verify(token.strip())
     except InvalidToken as exc:
-        raise _unauthorized(str(exc), "invalid_token") from None
+        raise unauthorized(str(exc), "invalid_token") from None
     request.scope["app.principal"] = principal
     ctx = request_context.get()
     if ctx is not None:
