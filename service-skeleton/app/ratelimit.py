@@ -14,6 +14,7 @@ from redis.exceptions import NoScriptError, RedisError, ResponseError
 
 from app.metrics import Metrics
 from app.problems import Problem
+from app.redis_fast import RedisReplyError
 from app.redis_store import RedisStore
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
@@ -99,7 +100,7 @@ class RateLimiter:
             return None, _NOT_FETCHED
         try:
             count, ttl_ms, cached = await self._redis_hit(key, limit, prefetch)
-        except (RedisError, OSError) as exc:
+        except (RedisError, RedisReplyError, OSError) as exc:
             self.store.failed("rate_limit", exc)
             return None, _NOT_FETCHED
         if self.store.last_error:
@@ -107,6 +108,8 @@ class RateLimiter:
         return self._decide(limit, count, ttl_ms / 1000), cached
 
     async def _redis_hit(self, key: str, limit: Limit, prefetch: str | None) -> tuple[int, int, Any]:
+        if self.store.fast is not None:
+            return await self._fast_hit(key, limit, prefetch)
         client = self.store.client
         assert client is not None
         if self._sha is None:
@@ -126,6 +129,32 @@ class RateLimiter:
                 continue
             count, ttl_ms = results[0]
             return int(count), int(ttl_ms), results[1] if prefetch is not None else _NOT_FETCHED
+        raise AssertionError("unreachable")
+
+    async def _fast_hit(self, key: str, limit: Limit, prefetch: str | None) -> tuple[int, int, Any]:
+        fast = self.store.fast
+        assert fast is not None
+        for attempt in (1, 2):
+            if self._sha is None:
+                (sha,) = await fast.execute(("SCRIPT", "LOAD", _SCRIPT))
+                if isinstance(sha, RedisReplyError):
+                    raise sha
+                self._sha = sha.decode()
+            commands: list[tuple[Any, ...]] = [("EVALSHA", self._sha, 1, key, limit.window_seconds * 1000)]
+            if prefetch is not None:
+                commands.append(("GET", prefetch))
+            replies = await fast.execute(*commands)
+            counted = replies[0]
+            if isinstance(counted, RedisReplyError):
+                # Redis restarted or was flushed: the script cache is gone. Load it again once.
+                if attempt == 1 and str(counted).startswith("NOSCRIPT"):
+                    self._sha = None
+                    continue
+                raise counted
+            cached = NOT_FETCHED
+            if prefetch is not None and not isinstance(replies[1], RedisReplyError):
+                cached = replies[1]
+            return int(counted[0]), int(counted[1]), cached
         raise AssertionError("unreachable")
 
     @staticmethod

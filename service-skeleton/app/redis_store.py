@@ -8,6 +8,7 @@ import time
 import redis.asyncio as aioredis
 
 from app.log import get_logger
+from app.redis_fast import PipelinedRedis
 
 _log = get_logger("app.redis")
 
@@ -17,6 +18,7 @@ class RedisStore:
 
     def __init__(self, url: str | None, *, timeout: float = 0.25, retry_after: float = 5.0) -> None:
         self.client: aioredis.Redis | None = None
+        self.fast: PipelinedRedis | None = None
         if url:
             # BlockingConnectionPool checks connections outside its lock; the default pool holds
             # the lock across that check, which serialises every request under load.
@@ -29,6 +31,8 @@ class RedisStore:
                 timeout=timeout,
             )
             self.client = aioredis.Redis(connection_pool=pool)
+        # The hot path's own auto-pipelined connection (see app.redis_fast).
+        self.fast: PipelinedRedis | None = PipelinedRedis(url, timeout=timeout) if PipelinedRedis.supports(url) else None
         self.retry_after = retry_after
         self._down_until = 0.0
         self.last_error: str | None = None
@@ -62,5 +66,7 @@ class RedisStore:
         self.succeeded()
 
     async def aclose(self) -> None:
+        if self.fast is not None:
+            await self.fast.aclose()
         if self.client is not None:
             await self.client.aclose()

@@ -107,8 +107,9 @@ async def pg_database(postgres_url: str) -> AsyncIterator[str]:
 class RedisServer:
     """A redis-server process on a free port; `stop()`/`start()` let tests take it down."""
 
-    def __init__(self, binary: str) -> None:
+    def __init__(self, binary: str, *extra_args: str) -> None:
         self.binary = binary
+        self.extra_args = extra_args
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -130,6 +131,7 @@ class RedisServer:
                 "no",
                 "--protected-mode",
                 "no",
+                *self.extra_args,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -186,6 +188,24 @@ def redis_server() -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def redis_server_factory() -> Iterator[Callable[..., RedisServer]]:
+    """`redis_server_factory("--requirepass", "s3cret")`: a started Redis with extra arguments."""
+    servers: list[RedisServer] = []
+
+    def make(*extra_args: str) -> RedisServer:
+        server = RedisServer(_redis_binary(), *extra_args)
+        server.start()
+        servers.append(server)
+        return server
+
+    try:
+        yield make
+    finally:
+        for server in servers:
+            server.stop()
 
 
 # ---------------------------------------------------------------- issuer (JWKS) and tokens
@@ -358,7 +378,7 @@ async def client(client_factory: Callable[..., Any]) -> AsyncIterator[httpx.Asyn
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that use a real server fixture are integration tests, whatever their file says."""
-    servers = {"postgres_url", "pg_database", "redis_url", "redis_clean", "redis_server", "moto_server"}
+    servers = {"postgres_url", "pg_database", "redis_url", "redis_clean", "redis_server", "redis_server_factory", "moto_server"}
     for item in items:
         if servers & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)

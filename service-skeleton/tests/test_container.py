@@ -25,14 +25,27 @@ def _checkov() -> str:
 
 def test_checkov_finds_nothing_in_the_dockerfile():
     result = subprocess.run(
-        [_checkov(), "-f", str(DOCKERFILE), "--framework", "dockerfile", "--skip-download", "--output", "json", "--compact", "--quiet"],
+        [
+            _checkov(),
+            "-f",
+            str(DOCKERFILE),
+            "--framework",
+            "dockerfile",
+            "--skip-download",
+            "--output",
+            "json",
+            "--compact",
+            "--quiet",
+        ],
         capture_output=True,
         text=True,
         timeout=180,
     )
     report = json.loads(result.stdout) if result.stdout.strip().startswith(("{", "[")) else {}
     reports = report if isinstance(report, list) else [report]
-    failed = [check["check_id"] + " " + check["check_name"] for r in reports for check in r.get("results", {}).get("failed_checks", [])]
+    failed = [
+        check["check_id"] + " " + check["check_name"] for r in reports for check in r.get("results", {}).get("failed_checks", [])
+    ]
     assert failed == [], f"checkov failed checks: {failed}"
     passed = sum(r.get("summary", {}).get("passed", 0) for r in reports)
     assert result.returncode == 0 and passed > 0, result.stdout[-2000:] + result.stderr[-2000:]

@@ -109,11 +109,24 @@ async def test_cache_hit_takes_one_redis_round_trip(redis_clean, client_factory,
 
         monkeypatch.setattr(Pipeline, "execute", counting_execute)
         monkeypatch.setattr(aioredis.Redis, "execute_command", counting_command)
+        fast = client.app.state.redis_store.fast
+        sent: list[tuple] = []
+        original_fast = fast.execute
+
+        async def counting_fast(*commands):
+            sent.append(tuple(c[0] for c in commands))
+            return await original_fast(*commands)
+
+        monkeypatch.setattr(fast, "execute", counting_fast)
+        before = fast.round_trips
         hit = await client.get(f"/items/{item['id']}", headers=editor)
         assert hit.status_code == 200
         assert hit.headers["x-cache"] == "hit"
         assert hit.json() == miss.json()
-        assert round_trips == ["pipeline:EVALSHA,GET"]
+        # The rate-limit script and the cache read share one write and one reply read.
+        assert sent == [("EVALSHA", "GET")]
+        assert fast.round_trips - before == 1
+        assert round_trips == []  # nothing else went to Redis
 
 
 async def test_cache_is_invalidated_on_update_and_delete(redis_clean, client_factory, editor):
