@@ -142,3 +142,34 @@ def test_failing_job_lands_in_the_local_dead_letter_queue(
     [dead] = asyncio.run(queue.dead_letters())
     assert dead["reason"].startswith("max_receives: failed 3 times")
     assert out.count('"job_failed"') == 3
+
+
+def test_once_drains_the_queue_and_exits(workdir: Path, service_env: Callable[..., dict[str, str]], python: str) -> None:
+    queue = _queue(workdir)
+
+    async def produce() -> None:
+        for name in ("a", "b"):
+            await queue.send(Job(type="test.record", payload={"name": name}))
+
+    asyncio.run(produce())
+    env = service_env(
+        "jobs",
+        JOBS_LOCAL_DIR=str(workdir / "jobs"),
+        JOBS_HANDLER_MODULES="jobs_test_handlers",
+        TEST_MARKS_DIR=str(workdir / "marks"),
+        TEST_RECORD_FILE=str(workdir / "record.txt"),
+        DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'app.db'}",
+    )
+    result = subprocess.run([python, "-m", "app.worker", "--once"], cwd=SERVICE_ROOT, env=env, capture_output=True, timeout=30)
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+    assert sorted(line.split()[0] for line in (workdir / "record.txt").read_text().splitlines()) == ["a", "b"]
+    assert asyncio.run(queue.counts()) == {}
+
+
+def test_worker_refuses_to_start_when_jobs_is_not_enabled(
+    workdir: Path, service_env: Callable[..., dict[str, str]], python: str
+) -> None:
+    env = service_env("jobs", FEATURES="integrations", JOBS_LOCAL_DIR=str(workdir / "jobs"))
+    result = subprocess.run([python, "-m", "app.worker", "--once"], cwd=SERVICE_ROOT, env=env, capture_output=True, timeout=30)
+    assert result.returncode == 2
+    assert b"worker_disabled" in result.stdout
