@@ -46,11 +46,14 @@ def build_notifier(settings: Any, notify_settings: NotifySettings | None = None)
 
 def install(app: FastAPI, settings: Any) -> None:
     """Expose `app.state.notifier`; mount `GET /notifications/outbox` only when it is the outbox."""
+    from app.features.notifications.metrics import InstrumentedNotifier
     from app.features.notifications.outbox import OutboxNotifier
 
-    notifier = build_notifier(settings)
+    inner = build_notifier(settings)
+    is_outbox = isinstance(inner, OutboxNotifier)
+    notifier = InstrumentedNotifier(inner, app.state.metrics.registry, backend="outbox" if is_outbox else "aws")
     app.state.notifier = notifier
-    if isinstance(notifier, OutboxNotifier) and _is_local(settings):
+    if is_outbox and _is_local(settings):
         from app.features.notifications.router import router
 
         app.include_router(router)

@@ -148,6 +148,8 @@ async def test_outbox_endpoint_is_local_only_and_needs_a_user(
         assert (await client.get("/notifications/outbox")).status_code == 401
         body = (await client.get("/notifications/outbox?channel=sms", headers=auth_header())).json()
         assert body["count"] == 1 and body["items"][0]["text"] == "hello"
+        metrics = (await client.get("/metrics")).text
+        assert 'notifications_total{backend="outbox",channel="sms",outcome="sent"} 1.0' in metrics
     monkeypatch.setenv("NOTIFY_BACKEND", "aws")
     monkeypatch.setenv("NOTIFY_REGION", REGION)
     async with client_factory(features=["notifications"]) as client:
