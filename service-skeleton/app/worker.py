@@ -35,11 +35,12 @@ async def run_worker(settings: Any, *, once: bool = False, stop: asyncio.Event |
         # Not the API's 250 ms request-path timeout: a worker can afford to wait for Redis.
         redis = aioredis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
     queue = await asyncio.to_thread(build_queue, settings, jobs_settings)
+    context = JobContext(settings=settings, jobs_settings=jobs_settings, redis=redis)
     worker = Worker(
         queue=queue,
         handlers=JobHandlers.from_modules(jobs_settings.handler_modules),
         idempotency=build_idempotency_store(settings, jobs_settings, redis),
-        context=JobContext(settings=settings, jobs_settings=jobs_settings, redis=redis),
+        context=context,
         metrics=JobMetrics.for_registry(registry),
         retry=RetryPolicy(
             max_receives=jobs_settings.max_receives,
@@ -64,6 +65,10 @@ async def run_worker(settings: Any, *, once: bool = False, stop: asyncio.Event |
                 loop.add_signal_handler(sig, stop.set)
             await worker.run(stop)
     finally:
+        for resource in context.resources.values():  # e.g. the notifier a handler built lazily
+            close = getattr(resource, "close", None)
+            if close is not None:
+                await close()
         await queue.close()
         if redis is not None:
             await redis.aclose()
