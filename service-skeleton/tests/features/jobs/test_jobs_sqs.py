@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -205,3 +210,46 @@ async def test_api_on_sqs_reports_a_missing_queue_then_enqueues(
     [message] = _messages(sqs, queue_url)
     assert json.loads(message["Body"])["payload"]["to"] == "ada@example.com"
     assert message["MessageId"] == accepted.json()["message_id"]
+
+
+def test_worker_process_on_sqs_consumes_and_stops_on_sigterm(
+    sqs: Any, aws: str, tmp_path: Path, service_env: Any, python: str
+) -> None:
+    queue_url, dlq_url = _queues(sqs)
+    for name in ("one", "two"):
+        sqs.send_message(QueueUrl=queue_url, MessageBody=Job(type="test.record", payload={"name": name}).to_json())
+    sqs.send_message(QueueUrl=queue_url, MessageBody=Job(type="test.fail").to_json())
+    record = tmp_path / "record.txt"
+    env = service_env(
+        "jobs",
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'app.db'}",
+        JOBS_BACKEND="sqs",
+        JOBS_REGION="us-east-1",
+        JOBS_WAIT_SECONDS="1",
+        JOBS_MAX_RECEIVES="2",
+        JOBS_BACKOFF_BASE_SECONDS="0",
+        JOBS_HANDLER_MODULES="jobs_test_handlers",
+        TEST_RECORD_FILE=str(record),
+        TEST_MARKS_DIR=str(tmp_path),
+        **{k: os.environ[k] for k in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")},
+    )
+    root = Path(__file__).resolve().parents[3]
+    proc = subprocess.Popen([python, "-m", "app.worker"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not (
+            record.exists() and len(record.read_text().splitlines()) == 2 and _messages_count(sqs, dlq_url)
+        ):
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=15)
+    assert proc.returncode == 0, out.decode()
+    assert sorted(line.split()[0] for line in record.read_text().splitlines()) == ["one", "two"]
+    assert _messages(sqs, queue_url) == []
+    assert len(_messages(sqs, dlq_url)) == 1
+
+
+def _messages_count(sqs: Any, url: str) -> int:
+    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+    return int(attrs["ApproximateNumberOfMessages"])
