@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 router = APIRouter(tags=["integrations"])
 
 
-@router.post("/webhooks/{source}", status_code=202)
+@router.post("/webhooks/{source}", name="webhooks.receive", status_code=202)
 async def receive_webhook(
     request: Request, source: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 ) -> dict[str, Any]:

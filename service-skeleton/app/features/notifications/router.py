@@ -11,7 +11,7 @@ from app.auth import require_user
 router = APIRouter(prefix="/notifications", tags=["notifications"], dependencies=[Depends(require_user)])
 
 
-@router.get("/outbox")
+@router.get("/outbox", name="notifications.outbox")
 async def read_outbox(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
