@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections import deque
+from collections.abc import Sequence
 from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
@@ -81,13 +82,13 @@ def parse(buffer: bytes | bytearray, pos: int) -> tuple[Any, int]:
 
 
 class _Waiter:
-    __slots__ = ("future", "expected", "replies", "timer")
+    __slots__ = ("future", "expected", "replies", "deadline")
 
-    def __init__(self, future: asyncio.Future[list[Any]], expected: int) -> None:
+    def __init__(self, future: asyncio.Future[list[Any]], expected: int, deadline: float) -> None:
         self.future = future
         self.expected = expected
         self.replies: list[Any] = []
-        self.timer: asyncio.TimerHandle | None = None
+        self.deadline = deadline
 
 
 class _Protocol(asyncio.Protocol):
@@ -96,6 +97,8 @@ class _Protocol(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.buffer = bytearray()
         self.waiters: deque[_Waiter] = deque()
+        self.outgoing: list[bytes] = []
+        self.watchdog: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's are not asyncio subclasses
@@ -117,8 +120,6 @@ class _Protocol(asyncio.Protocol):
                 waiter.replies.append(value)
                 if len(waiter.replies) == waiter.expected:
                     waiters.popleft()
-                    if waiter.timer is not None:
-                        waiter.timer.cancel()
                     if not waiter.future.done():
                         waiter.future.set_result(waiter.replies)
         except (RedisUnavailable, ValueError) as exc:
@@ -135,13 +136,34 @@ class _Protocol(asyncio.Protocol):
             self.owner._protocol = None
         while self.waiters:
             waiter = self.waiters.popleft()
-            if waiter.timer is not None:
-                waiter.timer.cancel()
             if not waiter.future.done():
                 waiter.future.set_exception(exc)
+        self.outgoing.clear()
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+            self.watchdog = None
         if self.transport is not None:
             self.transport.abort()
             self.transport = None
+
+    def flush(self) -> None:
+        """Write every command queued during this loop iteration with one syscall."""
+        if self.outgoing and self.transport is not None:
+            self.transport.write(b"".join(self.outgoing))
+        self.outgoing.clear()
+
+    def watch(self) -> None:
+        """One timer per connection, not per request: replies come in order, so only the oldest
+        waiter can be the first to be late."""
+        self.watchdog = None
+        if not self.waiters:
+            return
+        loop = asyncio.get_running_loop()
+        head = self.waiters[0]
+        if head.deadline <= loop.time():
+            self.fail(RedisUnavailable("Redis did not answer in time"))
+        else:
+            self.watchdog = loop.call_at(head.deadline, self.watch)
 
 
 class PipelinedRedis:
@@ -194,24 +216,20 @@ class PipelinedRedis:
                         raise RedisUnavailable(f"Redis refused the connection setup: {reply}")
             return protocol
 
-    def _send(
-        self, protocol: _Protocol, commands: list[tuple[Any, ...]] | tuple[tuple[Any, ...], ...]
-    ) -> asyncio.Future[list[Any]]:
+    def _send(self, protocol: _Protocol, commands: Sequence[tuple[Any, ...]]) -> asyncio.Future[list[Any]]:
         transport = protocol.transport
         if transport is None or transport.is_closing():
             raise RedisUnavailable("not connected to Redis")
         loop = asyncio.get_running_loop()
-        waiter = _Waiter(loop.create_future(), len(commands))
-        waiter.timer = loop.call_later(self.timeout, self._expire, protocol, waiter)
+        waiter = _Waiter(loop.create_future(), len(commands), loop.time() + self.timeout)
         protocol.waiters.append(waiter)
-        transport.write(b"".join(encode(*command) for command in commands))
+        if not protocol.outgoing:
+            loop.call_soon(protocol.flush)  # coalesce the writes of every request in this tick
+        protocol.outgoing.append(b"".join([encode(*command) for command in commands]))
+        if protocol.watchdog is None:
+            protocol.watchdog = loop.call_at(waiter.deadline, protocol.watch)
         self.round_trips += 1
         return waiter.future
-
-    @staticmethod
-    def _expire(protocol: _Protocol, waiter: _Waiter) -> None:
-        if not waiter.future.done():
-            protocol.fail(RedisUnavailable("Redis did not answer in time"))
 
     async def execute(self, *commands: tuple[Any, ...]) -> list[Any]:
         """Send `commands` in one write; their replies in order. Raises RedisUnavailable."""
