@@ -12,6 +12,7 @@ from app.features.jobs.examples import ITEM_DIGEST
 from app.features.jobs.queue import Job
 from app.log import get_logger
 from app.problems import Problem
+from app.ratelimit import rate_limit
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 _log = get_logger("app.features.jobs")
@@ -28,7 +29,13 @@ class Enqueued(BaseModel):
     idempotency_key: str
 
 
-@router.post("/item-digest", name="jobs.item_digest", status_code=202, response_model=Enqueued)
+@router.post(
+    "/item-digest",
+    name="jobs.item_digest",
+    status_code=202,
+    response_model=Enqueued,
+    dependencies=[Depends(rate_limit)],
+)
 async def enqueue_item_digest(
     body: ItemDigestRequest,
     request: Request,

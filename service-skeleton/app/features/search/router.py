@@ -11,11 +11,12 @@ from sqlalchemy import select
 from app.auth import Principal, require_roles, require_user
 from app.features.search.query import InvalidSearch, ItemSearch, item_document
 from app.problems import Problem
+from app.ratelimit import rate_limit
 
 router = APIRouter(prefix="/search", tags=["search"])
 
 
-@router.get("/items", name="search.items")
+@router.get("/items", name="search.items", dependencies=[Depends(rate_limit)])
 async def search_items(
     request: Request,
     _: Annotated[Principal, Depends(require_user)],

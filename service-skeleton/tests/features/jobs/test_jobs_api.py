@@ -119,3 +119,18 @@ async def test_redis_idempotency_store(redis_clean: str) -> None:
         assert 590 < await client.ttl("skeleton:jobs:idem:k") <= 600
     finally:
         await client.aclose()
+
+
+async def test_enqueue_is_rate_limited_per_user(
+    client_factory: Callable[..., Any],
+    auth_header: Callable[..., dict[str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("JOBS_LOCAL_DIR", str(tmp_path / "jobs"))
+    body = {"to": "a@b.co", "items": []}
+    async with client_factory(features=["jobs"], rate_limits={"default": "100/minute", "jobs.item_digest": "1/minute"}) as c:
+        assert (await c.post("/jobs/item-digest", json=body, headers=auth_header(sub="ann"))).status_code == 202
+        limited = await c.post("/jobs/item-digest", json=body, headers=auth_header(sub="ann"))
+        assert limited.status_code == 429 and "retry-after" in limited.headers
+        assert (await c.post("/jobs/item-digest", json=body, headers=auth_header(sub="ben"))).status_code == 202
