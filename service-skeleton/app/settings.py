@@ -166,7 +166,7 @@ class Settings(BaseSettings):
 
     @property
     def uses_dev_issuer(self) -> bool:
-        return self.is_local and not self.jwks_url
+        return self.environment == "local" and not self.jwks_url
 
     def dev_key_path(self) -> Path:
         import tempfile
@@ -198,7 +198,7 @@ def check_production_ready(settings: Settings) -> None:
                     f"{name.upper()} is left at its insecure default: set it, or {name.upper()}_FILE to a mounted secret"
                 )
     if not settings.jwks_url:
-        problems.append("JWKS_URL is not set: the local dev issuer is refused outside ENVIRONMENT=local")
+        problems.append("JWKS_URL is not set: the local dev issuer exists only with ENVIRONMENT=local")
     if not settings.jwt_issuer or not settings.jwt_audience:
         problems.append("JWT_ISSUER and JWT_AUDIENCE must be set outside ENVIRONMENT=local")
     if settings.database_url.startswith("sqlite"):

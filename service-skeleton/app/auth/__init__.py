@@ -10,7 +10,7 @@ from app.auth.jwks import JWKSClient, KeySource, StaticKeys
 from app.auth.verifier import InvalidToken, Principal, TokenVerifier
 from app.log import request_context
 from app.problems import Problem
-from app.settings import Settings
+from app.settings import ConfigurationError, Settings
 
 __all__ = [
     "InvalidToken",
@@ -46,8 +46,8 @@ def build_verifier(settings: Settings) -> TokenVerifier:
 
         keys = StaticKeys({DEV_KID: dev_public_jwk(load_or_create_key(settings.dev_key_path()))})
         issuer, audience, algorithms = dev_issuer(settings), dev_audience(settings), ["RS256"]
-    else:  # check_production_ready refuses this before we get here
-        raise RuntimeError("JWKS_URL must be set outside ENVIRONMENT=local")
+    else:
+        raise ConfigurationError("JWKS_URL must be set: the dev issuer exists only with ENVIRONMENT=local")
     return TokenVerifier(
         keys,
         issuer=issuer,

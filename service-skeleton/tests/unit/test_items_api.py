@@ -165,3 +165,8 @@ async def test_local_cache_serves_reads_and_is_invalidated_on_write(client, edit
     third = await client.get(f"/items/{item['id']}", headers=editor)
     assert third.headers["x-cache"] == "miss"
     assert third.json()["name"] == "renamed"
+
+
+async def test_timestamps_are_utc_aware(client, editor):
+    item = await _create(client, editor, name="clock")
+    assert item["created_at"].endswith("Z") or item["created_at"].endswith("+00:00")

@@ -109,3 +109,11 @@ def test_bad_limits_are_refused(spec):
         parse_limit(spec)
     with pytest.raises(ValueError):
         Settings(rate_limits={"default": spec})
+
+
+def test_test_environment_gets_no_dev_issuer(tmp_path):
+    from app.auth import build_verifier
+
+    with pytest.raises(ConfigurationError, match="JWKS_URL"):
+        build_verifier(Settings(environment="test", dev_issuer_key_path=str(tmp_path / "k.pem")))
+    assert not (tmp_path / "k.pem").exists()
