@@ -19,7 +19,7 @@ from app.items.routes import install_routes as install_item_routes
 from app.lifecycle import Lifecycle
 from app.log import configure_logging, get_logger
 from app.metrics import Metrics
-from app.middleware import ObservabilityMiddleware, SecurityMiddleware
+from app.middleware import EdgeMiddleware
 from app.problems import install_problem_handlers
 from app.ratelimit import RateLimiter
 from app.redis_store import RedisStore
@@ -128,9 +128,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     app.add_middleware(
-        SecurityMiddleware,
+        EdgeMiddleware,
+        metrics=metrics,
         max_body_bytes=settings.max_body_bytes,
+        access_log=settings.access_log,
         docs_paths=DOCS_PATHS if settings.show_docs else (),
     )
-    app.add_middleware(ObservabilityMiddleware, metrics=metrics, access_log=settings.access_log)
     return app

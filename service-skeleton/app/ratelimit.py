@@ -227,7 +227,7 @@ class RateLimit:
                 detail=f"Rate limit of {limit.count} requests per {limit.window_seconds}s exceeded.",
                 headers={**headers, "Retry-After": str(decision.reset_seconds)},
             )
-        # Added to whatever response the route returns by SecurityMiddleware (a route may return
+        # Added to whatever response the route returns by EdgeMiddleware (a route may return
         # a prebuilt Response, whose headers FastAPI would not merge).
         request.scope["app.response_headers"] = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
 
