@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_problem_handlers(app)
     app.include_router(health_router)
-    app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
+    app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
     install_item_routes(app)
     install_features(app, settings)
 

@@ -138,3 +138,10 @@ def test_otel_is_not_imported_when_not_configured():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+async def test_metrics_endpoint_is_labelled_by_its_route(client):
+    await client.get("/metrics")
+    text = (await client.get("/metrics")).text
+    assert 'http_requests_total{method="GET",route="/metrics",status="200"} 1.0' in text
+    assert "text/plain" in (await client.get("/metrics")).headers["content-type"]
