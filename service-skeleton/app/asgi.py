@@ -1,6 +1,12 @@
 """ASGI entry point: `uvicorn app.asgi:app` (settings from the environment)."""
 
-from app.main import create_app
-from app.settings import Settings
+import sys
 
-app = create_app(Settings())
+from app.main import create_app
+from app.settings import ConfigurationError, Settings
+
+try:
+    app = create_app(Settings())
+except ConfigurationError as exc:  # a deployment mistake: say what to set, without a traceback
+    print(f"error: {exc}", file=sys.stderr)
+    raise SystemExit(2) from None

@@ -117,3 +117,23 @@ def test_test_environment_gets_no_dev_issuer(tmp_path):
     with pytest.raises(ConfigurationError, match="JWKS_URL"):
         build_verifier(Settings(environment="test", dev_issuer_key_path=str(tmp_path / "k.pem")))
     assert not (tmp_path / "k.pem").exists()
+
+
+def test_server_start_with_default_secret_fails_with_a_clear_message(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "JWKS_URL", "DATABASE_URL")}
+    env.update(ENVIRONMENT="prod", FEATURES="")
+    result = subprocess.run(
+        [sys.executable, "-c", "import app.asgi"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: refusing to start in ENVIRONMENT=prod")
+    assert "SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
