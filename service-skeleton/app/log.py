@@ -105,19 +105,21 @@ _SHARED: list[Any] = [
 def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -> None:
     """Send structlog and stdlib logging (uvicorn, sqlalchemy, alembic) to one JSON stream on stdout."""
     _state.update(service=service, level=_LEVELS.get(level.lower(), 20), json=json)
+    processors: list[Any] = [_filter_level, _logger_name, *_SHARED, structlog.processors.format_exc_info, _render]
     structlog.configure(
-        processors=[_filter_level, _logger_name, *_SHARED, structlog.processors.format_exc_info, _render],
+        processors=processors,
         logger_factory=lambda *args: _STDOUT_LOGGER,
         wrapper_class=structlog.BoundLogger,
         cache_logger_on_first_use=True,
     )
+    stdlib_processors: list[Any] = [
+        structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+        structlog.processors.format_exc_info,
+        _render,
+    ]
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[structlog.stdlib.add_logger_name, *_SHARED],
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
-            _render,
-        ],
+        processors=stdlib_processors,
     )
     handler = _StdoutHandler()
     handler.setFormatter(formatter)

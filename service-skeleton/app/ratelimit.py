@@ -116,7 +116,7 @@ class RateLimiter:
             self._sha = await client.script_load(_SCRIPT)
         for attempt in (1, 2):
             pipe = client.pipeline(transaction=False)
-            pipe.evalsha(self._sha, 1, key, limit.window_seconds * 1000)
+            pipe.evalsha(self._sha, 1, key, str(limit.window_seconds * 1000))
             if prefetch is not None:
                 pipe.get(prefetch)
             try:

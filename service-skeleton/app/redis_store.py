@@ -31,8 +31,8 @@ class RedisStore:
                 timeout=timeout,
             )
             self.client = aioredis.Redis(connection_pool=pool)
-        # The hot path's own auto-pipelined connection (see app.redis_fast).
-        self.fast: PipelinedRedis | None = PipelinedRedis(url, timeout=timeout) if PipelinedRedis.supports(url) else None
+            if PipelinedRedis.supports(url):  # the hot path's own auto-pipelined connection
+                self.fast = PipelinedRedis(url, timeout=timeout)
         self.retry_after = retry_after
         self._down_until = 0.0
         self.last_error: str | None = None

@@ -92,7 +92,7 @@ class TokenVerifier:
             required.append("iss")
         if audience:
             required.append("aud")
-        self._options = {"require": required, "verify_aud": bool(audience), "verify_iss": bool(issuer)}
+        self._options: Any = {"require": required, "verify_aud": bool(audience), "verify_iss": bool(issuer)}
 
     async def verify(self, token: str) -> Principal:
         now = time.time()
