@@ -15,15 +15,19 @@ class FlowLogsArgs:
     region: str
     retention_days: int
     tags: dict[str, str] = field(default_factory=dict)
+    protect: bool = False  # production: the key and the log group are audit evidence; deleting either loses it
 
 
 class FlowLogs(pulumi.ComponentResource):
+    """The key's policy admits CloudWatch Logs of this region and account only; the delivery role may write to this group only."""
+
     log_group_name: pulumi.Output[str]
     key_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: FlowLogsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("platform:network:FlowLogs", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        kept = pulumi.ResourceOptions(parent=self, protect=args.protect)
         account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         policy = account.apply(lambda acct: json.dumps({
             "Version": "2012-10-17",
@@ -35,9 +39,9 @@ class FlowLogs(pulumi.ComponentResource):
             ],
         }))
         key = aws.kms.Key(f"{name}-key", description=f"{name}: CloudWatch Logs", enable_key_rotation=True,
-                          deletion_window_in_days=30, policy=policy, tags=args.tags, opts=child)
+                          deletion_window_in_days=30, policy=policy, tags=args.tags, opts=kept)
         group = aws.cloudwatch.LogGroup(f"{name}-group", name=f"/platform/{name}/vpc-flow-logs", kms_key_id=key.arn,
-                                        retention_in_days=args.retention_days, tags=args.tags, opts=child)
+                                        retention_in_days=args.retention_days, tags=args.tags, opts=kept)
         role = aws.iam.Role(f"{name}-role", assume_role_policy=json.dumps({
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole"}],
