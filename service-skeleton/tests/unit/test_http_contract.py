@@ -122,3 +122,10 @@ async def test_request_id_is_echoed_or_generated(client):
     hostile = await client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces" + "x" * 200})
     assert hostile.headers["x-request-id"] != "bad id\twith spaces"
     assert json.dumps(hostile.headers["x-request-id"]).isascii()
+
+
+async def test_openapi_documents_bearer_auth(client):
+    schema = (await client.get("/openapi.json")).json()
+    assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert schema["security"] == [{"bearerAuth": []}]
+    assert "/healthz" not in schema["paths"]
