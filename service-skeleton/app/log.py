@@ -7,6 +7,8 @@ SQLAlchemy, Alembic, botocore) go through a stdlib handler that renders the same
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import logging
 import sys
 from contextvars import ContextVar
@@ -80,15 +82,51 @@ def _render(logger: Any, method: str, event: dict[str, Any]) -> str:
 
 
 class _StdoutLogger:
-    """Writes each rendered line to the current `sys.stdout` (resolved per line, so a redirected
-    stdout, e.g. by pytest, is honoured even by cached loggers)."""
+    """Writes rendered lines to the current `sys.stdout` (resolved at write time, so a redirected
+    stdout, e.g. by pytest, is honoured even by cached loggers).
+
+    Inside an event loop the lines of one loop iteration go out in one write at the end of that
+    iteration (one syscall for all the requests that finished together, not one per line);
+    outside a loop each line is written at once.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[str] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def msg(self, message: str) -> None:
-        out = sys.stdout
-        out.write(message + "\n")
-        out.flush()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            self.flush()
+            _write(message + "\n")
+            return
+        if self._loop is not loop:
+            self.flush()  # lines queued on a loop that is gone
+            loop.call_soon(self.flush)
+            self._loop = loop
+        self._pending.append(message)
+
+    def flush(self) -> None:
+        self._loop = None
+        if self._pending:
+            lines, self._pending = self._pending, []
+            _write("\n".join(lines) + "\n")
 
     debug = info = warning = warn = error = critical = exception = fatal = log = msg
+
+
+def _write(text: str) -> None:
+    out = sys.stdout
+    out.write(text)
+    out.flush()
+
+
+def flush_logs() -> None:
+    """Write out lines still queued for the end of this loop iteration (shutdown, tests)."""
+    _STDOUT_LOGGER.flush()
 
 
 _STDOUT_LOGGER = _StdoutLogger()
@@ -105,6 +143,8 @@ _SHARED: list[Any] = [
 def configure_logging(*, service: str, level: str = "INFO", json: bool = True) -> None:
     """Send structlog and stdlib logging (uvicorn, sqlalchemy, alembic) to one JSON stream on stdout."""
     _state.update(service=service, level=_LEVELS.get(level.lower(), 20), json=json)
+    atexit.unregister(flush_logs)
+    atexit.register(flush_logs)  # lines queued in the last loop iteration before exit
     processors: list[Any] = [_filter_level, _logger_name, *_SHARED, structlog.processors.format_exc_info, _render]
     structlog.configure(
         processors=processors,

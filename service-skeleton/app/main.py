@@ -18,7 +18,7 @@ from app.health import Readiness
 from app.health import router as health_router
 from app.items.routes import install_routes as install_item_routes
 from app.lifecycle import Lifecycle
-from app.log import configure_logging, get_logger
+from app.log import configure_logging, flush_logs, get_logger
 from app.metrics import Metrics
 from app.middleware import EdgeMiddleware
 from app.problems import install_problem_handlers
@@ -49,6 +49,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await app.state.lifecycle.shutdown()
         log.info("stopped")
+        flush_logs()
 
 
 def _document_bearer_auth(app: FastAPI) -> None:

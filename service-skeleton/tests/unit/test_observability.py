@@ -145,3 +145,20 @@ async def test_metrics_endpoint_is_labelled_by_its_route(client):
     text = (await client.get("/metrics")).text
     assert 'http_requests_total{method="GET",route="/metrics",status="200"} 1.0' in text
     assert "text/plain" in (await client.get("/metrics")).headers["content-type"]
+
+
+def test_lines_logged_in_the_last_loop_iteration_reach_stdout_at_exit(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import asyncio\n"
+        "from app.log import configure_logging, get_logger\n"
+        "configure_logging(service='probe')\n"
+        "async def main():\n"
+        "    get_logger('probe').info('inside_loop', n=1)\n"
+        "asyncio.run(main())\n"
+        "import os; os.write(1, b'')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert '"event":"inside_loop"' in out
