@@ -44,6 +44,7 @@ def check_platform(platform: Platform) -> list[Problem]:
     problems += _identity_names(platform)
     problems += _data_sizes(platform)
     problems += _addons_settings(platform)
+    problems += _cluster_endpoints(platform)
     for name, env in platform.environments.items():
         base = ("environments", name)
         if platform.is_production(name):
@@ -51,6 +52,16 @@ def check_platform(platform: Platform) -> list[Problem]:
         problems += _dr_feasibility(base, env)
     problems += _dr_region_limits(platform)
     return problems
+
+
+def _cluster_endpoints(platform: Platform) -> list[Problem]:
+    """Production keeps the Kubernetes API private: reach it from the VPC (VPN, bastion, CI runners inside)."""
+    return [
+        (("environments", name, "cluster", "public_endpoint_cidrs"),
+         "production keeps the EKS API endpoint private: leave public_endpoint_cidrs empty and reach the API from inside the VPC")
+        for name, env in platform.environments.items()
+        if platform.is_production(name) and env.cluster.public_endpoint_cidrs
+    ]
 
 
 def _overlapping_cidrs(platform: Platform) -> list[Problem]:
