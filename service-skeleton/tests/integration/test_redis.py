@@ -206,3 +206,14 @@ async def test_readyz_includes_registered_feature_checks(app_factory):
     assert response.json()["failed"] == ["jobs_queue"]
     assert response.json()["checks"]["search"] == {"status": "ok"}
     assert "unreachable" not in response.text  # the error type, not its message
+
+
+async def test_hot_item_route_has_its_own_limit(redis_clean, client_factory, editor):
+    limits = {"default": "100/minute", "items.get": "2/minute"}
+    async with client_factory(redis_url=redis_clean, rate_limits=limits) as client:
+        item = (await client.post("/items", json={"name": "lamp", "price": "5"}, headers=editor)).json()
+        codes = [(await client.get(f"/items/{item['id']}", headers=editor)).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+    redis = aioredis.Redis.from_url(redis_clean)
+    assert await redis.get("rl:items.get:u:alice") == b"3"
+    await redis.aclose()

@@ -170,3 +170,20 @@ async def test_local_cache_serves_reads_and_is_invalidated_on_write(client, edit
 async def test_timestamps_are_utc_aware(client, editor):
     item = await _create(client, editor, name="clock")
     assert item["created_at"].endswith("Z") or item["created_at"].endswith("+00:00")
+
+
+async def test_hot_read_path_matches_the_documented_route(client, editor):
+    """GET /items/{id} is served by a HotRoute; malformed ids fall through to FastAPI's 422."""
+    item = await _create(client, editor, name="hot")
+    response = await client.get(f"/items/{item['id']}", headers=editor)
+    assert response.status_code == 200 and response.json() == item
+    assert response.headers["ratelimit-limit"] == "100"
+    bad = await client.get("/items/not-a-number", headers=editor)
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["loc"] == ["path", "item_id"]
+    assert (await client.get(f"/items/{item['id']}")).status_code == 401
+    metrics = (await client.get("/metrics")).text
+    assert 'http_requests_total{method="GET",route="/items/{item_id}",status="200"} 1.0' in metrics
+    schema = (await client.get("/openapi.json")).json()
+    assert "get" in schema["paths"]["/items/{item_id}"]
+    assert "/items/{item_id:int}" not in schema["paths"]
