@@ -66,6 +66,7 @@ class EksCluster(pulumi.ComponentResource):
                         "security_group_ids": args.security_group_ids or None},
             encryption_config={"resources": ["secrets"], "provider": {"key_arn": key.arn}},
             enabled_cluster_log_types=LOG_TYPES,
+            deletion_protection=args.protect,  # AWS refuses the delete too, not only Pulumi
             # Access entries only: who administers the cluster is visible in IAM/EKS, not in a ConfigMap, and the
             # creator gets no hidden admin grant (whoever runs the addons layer assumes the admin role).
             access_config={"authentication_mode": "API", "bootstrap_cluster_creator_admin_permissions": False},

@@ -61,7 +61,7 @@ class NodeGroups(pulumi.ComponentResource):
                 scaling_config={"min_size": spec.min, "desired_size": spec.desired, "max_size": spec.max},
                 # A version number, not $Latest: EKS stores the number and a symbolic version would show a diff on every run.
                 launch_template={"id": template.id, "version": template.latest_version.apply(lambda v: None if v is None else str(v))},
-                update_config={"max_unavailable": 1}, tags=args.tags,
+                update_config={"max_unavailable": 1}, node_repair_config={"enabled": True}, tags=args.tags,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=attachments, ignore_changes=["scalingConfig.desiredSize"]))
             self.node_group_names[spec.name] = group.node_group_name
         self.role_arn = role.arn

@@ -213,6 +213,8 @@ def test_production_protects_the_cluster_its_key_and_logs(cluster, env) -> None:
     for type_token in ("aws:eks/cluster:Cluster", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup"):
         resource = one_of_type(cluster, type_token)
         assert resource.protect is (env == "prod"), f"{resource.name}: protect in production only, protect={resource.protect}"
+    eks = one_of_type(cluster, "aws:eks/cluster:Cluster")
+    assert eks.inputs.get("deletionProtection", False) is (env == "prod"), f"{eks.name}: EKS deletion protection in production only"
 
 
 def test_exports_every_declared_output(cluster, env, config) -> None:
@@ -243,3 +245,39 @@ def test_every_taggable_resource_carries_the_platform_tags(cluster, config) -> N
             tags = resource.inputs.get("tags") or {}
             missing = {k: v for k, v in config["tags"].items() if tags.get(k) != v}
             assert not missing, f"{resource.name} ({resource.type}): missing platform tags {missing}"
+
+
+class FakeConfig:
+    """The slice of pulumi.Config that ClusterSettings reads, over a dict of raw values."""
+
+    def __init__(self, values: dict[str, Any]):
+        self.values = values
+
+    def require(self, key: str) -> str:
+        return self.values[key]
+
+    def require_int(self, key: str) -> int:
+        return int(self.values[key])
+
+    def require_object(self, key: str) -> Any:
+        return self.values[key]
+
+    def get_object(self, key: str) -> Any:
+        return self.values.get(key)
+
+    def get_bool(self, key: str) -> bool | None:
+        return self.values.get(key)
+
+
+@pytest.mark.parametrize(("production", "cidrs", "error"), [
+    (False, ["0.0.0.0/0"], "internet"), (False, ["::/0"], "internet"), (True, [OFFICE], "production"),
+])
+def test_program_refuses_an_open_or_production_public_endpoint(production: bool, cidrs: list[str], error: str) -> None:
+    """`pulumi up` in stacks/cluster without platformctl must not open the API either."""
+    from stacks.cluster.program import ClusterSettings
+
+    values = {**layer_config(sample_platform().platform, "dev", "cluster"), "production": production, "publicEndpointCidrs": cidrs}
+    with pytest.raises(ValueError, match=error):
+        ClusterSettings.from_config(FakeConfig(values))
+    values["publicEndpointCidrs"] = [] if production else [OFFICE]
+    assert ClusterSettings.from_config(FakeConfig(values)).public_endpoint_cidrs == values["publicEndpointCidrs"]

@@ -260,3 +260,39 @@ def test_every_taggable_resource_carries_the_platform_tags(network, config) -> N
             tags = resource.inputs.get("tags") or {}
             missing = {k: v for k, v in config["tags"].items() if tags.get(k) != v}
             assert not missing, f"{resource.name} ({resource.type}): missing platform tags {missing}"
+
+
+class FakeConfig:
+    """The slice of pulumi.Config that NetworkSettings reads, over a dict of raw values."""
+
+    def __init__(self, values: dict[str, Any]):
+        self.values = values
+
+    def require(self, key: str) -> str:
+        return self.values[key]
+
+    def require_int(self, key: str) -> int:
+        return int(self.values[key])
+
+    def require_object(self, key: str) -> Any:
+        return self.values[key]
+
+    def get_bool(self, key: str) -> bool | None:
+        return self.values.get(key)
+
+
+@pytest.mark.parametrize(("change", "error"), [
+    ({"production": True, "natGateways": 1}, "production needs 3 AZs and a NAT gateway per AZ"),
+    ({"production": True, "azCount": 2, "natGateways": 2}, "production needs 3 AZs"),
+    ({"privateSubnetCidrs": ["10.30.0.0/18"]}, "privateSubnetCidrs lists 1 CIDRs for azCount 3"),
+])
+def test_program_refuses_a_network_the_issue_forbids(change: dict[str, Any], error: str) -> None:
+    """`pulumi up` in stacks/network without platformctl must keep the production shape too."""
+    from stacks.network.program import NetworkSettings
+
+    values = layer_config(sample_platform().platform, "prod", "network")
+    assert NetworkSettings.from_config(FakeConfig(values)).nat_gateways == 3, "the sample's prod must pass as it is"
+    if change.get("azCount") == 2:
+        change = {**change, **{key: values[key][:2] for key in TIERS.values()}}
+    with pytest.raises(ValueError, match=error):
+        NetworkSettings.from_config(FakeConfig({**values, **change}))
