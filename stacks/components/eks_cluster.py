@@ -55,6 +55,11 @@ class EksCluster(pulumi.ComponentResource):
         }), tags=args.tags, opts=child)
         role_policy = aws.iam.RolePolicyAttachment(f"{name}-role-policy", role=role.name,
                                                    policy_arn="arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", opts=child)
+        # EKS encrypts and decrypts the secrets' data keys as the cluster role (as eksctl and the EKS module grant it).
+        key_use = aws.iam.RolePolicy(f"{name}-role-secrets-key", role=role.id, policy=key.arn.apply(lambda arn: json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"], "Resource": arn}],
+        })), opts=child)
         # EKS writes control-plane logs to this group; creating it first sets retention and encryption.
         logs = aws.cloudwatch.LogGroup(f"{name}-logs", name=f"/aws/eks/{name}/cluster", retention_in_days=args.log_retention_days,
                                        kms_key_id=args.logs_key_arn, tags=args.tags, opts=kept)
@@ -70,7 +75,7 @@ class EksCluster(pulumi.ComponentResource):
             # Access entries only: who administers the cluster is visible in IAM/EKS, not in a ConfigMap, and the
             # creator gets no hidden admin grant (whoever runs the addons layer assumes the admin role).
             access_config={"authentication_mode": "API", "bootstrap_cluster_creator_admin_permissions": False},
-            tags=args.tags, opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=[logs, role_policy]))
+            tags=args.tags, opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=[logs, role_policy, key_use]))
         oidc = OidcProvider(f"{name}-oidc", OidcProviderArgs(issuer_url=cluster.identities[0].oidcs[0].issuer, tags=args.tags), opts=child)
         admin_arn = pulumi.Output.concat("arn:aws:iam::", account, ":role/", args.admin_role_name)
         entry = aws.eks.AccessEntry(f"{name}-admin", cluster_name=cluster.name, principal_arn=admin_arn, type="STANDARD",

@@ -18,7 +18,7 @@ from tests.stacks.conftest import fake_upstream, of_type, one_of_type, sample_pl
 
 LOG_TYPES = {"api", "audit", "authenticator", "controllerManager", "scheduler"}
 NODE_POLICIES = {f"arn:aws:iam::aws:policy/{p}" for p in ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly")}
-NOT_TAGGABLE = {"aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"}
+NOT_TAGGABLE = {"aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/rolePolicy:RolePolicy", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"}
 OFFICE = "203.0.113.0/24"
 
 
@@ -95,6 +95,13 @@ def test_secrets_are_envelope_encrypted_with_a_rotating_key(cluster, env) -> Non
     assert encryption["resources"] == ["secrets"], f"{eks.name}: envelope encryption must cover secrets (encryptionConfig.resources)"
     assert encryption["provider"]["keyArn"] == ref(key, "arn"), f"{eks.name}: secrets must be encrypted with {key.name}"
     assert key.inputs["enableKeyRotation"] is True, f"{key.name}: the secrets key must rotate (enableKeyRotation)"
+    role = roles_by_service(cluster, "eks.amazonaws.com")
+    uses = [p for p in of_type(cluster, "aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == ref(role)]
+    statements = [s for p in uses for s in json.loads(p.inputs["policy"])["Statement"]]
+    assert any(s["Resource"] == ref(key, "arn") and {"kms:Encrypt", "kms:Decrypt"} <= set(s["Action"]) for s in statements), \
+        f"{role.name}: the cluster role must be allowed to use {key.name} (kms:Encrypt/Decrypt on that key only)"
+    assert all(s["Resource"] != "*" for s in statements), f"{role.name}: key permissions on the secrets key only, not *"
+    assert {p.urn for p in uses} <= set(eks.dependencies), f"{eks.name}: must wait until its role may use the key"
 
 
 def test_every_control_plane_log_goes_to_a_group_created_first(cluster, config) -> None:
