@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.log import get_logger
@@ -14,7 +14,6 @@ from app.problems import problem_response
 
 Check = Callable[[], Awaitable[None]]
 _log = get_logger("app.health")
-router = APIRouter(tags=["operations"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +54,10 @@ class Readiness:
         return dict(results)
 
 
-@router.get("/healthz", include_in_schema=False)
 async def healthz() -> Response:
     return JSONResponse({"status": "ok"})
 
 
-@router.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> Response:
     checks = await request.app.state.readiness.run()
     failed = sorted(name for name, result in checks.items() if result["status"] == "failed")
@@ -75,3 +72,9 @@ async def readyz(request: Request) -> Response:
         )
     degraded = any(result["status"] == "degraded" for result in checks.values())
     return JSONResponse({"status": "degraded" if degraded else "ok", "checks": checks})
+
+
+def install_routes(app: FastAPI) -> None:
+    """On the app itself, not through an included router (a routing hop on every request)."""
+    app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/readyz", readyz, methods=["GET"], include_in_schema=False)

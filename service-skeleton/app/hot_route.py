@@ -39,5 +39,6 @@ class HotRoute(Route):
 def add_hot_route(
     app: FastAPI, path: str, endpoint: Callable[[Request], Awaitable[Response]], *, name: str, methods: Any = ("GET",)
 ) -> None:
-    """Register `endpoint` ahead of the APIRoutes added after this call (call it first)."""
-    app.router.routes.append(HotRoute(path, endpoint, name=name, methods=list(methods)))
+    """Register `endpoint` first in the routing table: routes are tried in order, and each
+    APIRoute tried costs a few microseconds, so the hot path goes before all of them."""
+    app.router.routes.insert(0, HotRoute(path, endpoint, name=name, methods=list(methods)))

@@ -15,7 +15,7 @@ from app.cache import Cache
 from app.db import Database
 from app.features import install_features
 from app.health import Readiness
-from app.health import router as health_router
+from app.health import install_routes as install_health_routes
 from app.items.routes import install_routes as install_item_routes
 from app.lifecycle import Lifecycle
 from app.log import configure_logging, flush_logs, get_logger
@@ -122,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     lifecycle.on_shutdown(auth.keys.aclose)
 
     install_problem_handlers(app)
-    app.include_router(health_router)
+    install_health_routes(app)
     app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
     install_item_routes(app)
     install_features(app, settings)
