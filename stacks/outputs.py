@@ -46,6 +46,7 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
             "endpointSecurityGroupId": str,
             "flowLogGroupName": str,
             "logsKeyArn": str,
+            "natPublicIps": list,  # the platform's egress addresses, for partners' allow-lists
         },
     Layer.CLUSTER: {
             "clusterName": str,

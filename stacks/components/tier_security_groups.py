@@ -30,7 +30,7 @@ class TierSecurityGroups(pulumi.ComponentResource):
                                          tags={**args.tags, "Name": f"{name}-{role}"}, opts=child)
 
         alb = group("alb", "Public load balancer: HTTPS from the internet")
-        app = group("app", "Application tier: pods and nodes")
+        app = group("app", "Application tier: workloads that reach the data tier")
         data = group("data", "Data tier: databases, caches, search")
         endpoint = group("endpoints", "Interface VPC endpoints: HTTPS from inside the VPC")
         for port in (443, 80):  # 80 only to redirect to 443

@@ -33,6 +33,7 @@ class Vpc(pulumi.ComponentResource):
     private_route_table_ids: list[pulumi.Output[str]]
     isolated_route_table_id: pulumi.Output[str]
     nat_gateway_ids: list[pulumi.Output[str]]
+    nat_public_ips: list[pulumi.Output[str]]
 
     def __init__(self, name: str, args: VpcArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("platform:network:Vpc", name, None, opts)
@@ -64,6 +65,7 @@ class Vpc(pulumi.ComponentResource):
         self.private_route_table_ids = private.route_table_ids
         self.isolated_route_table_id = isolated.route_table_ids[0]
         self.nat_gateway_ids = nats.nat_gateway_ids
+        self.nat_public_ips = nats.public_ips
         self.register_outputs({"vpcId": self.vpc_id, "publicSubnetIds": self.public_subnet_ids,
                                "privateSubnetIds": self.private_subnet_ids, "isolatedSubnetIds": self.isolated_subnet_ids,
                                "natGatewayIds": self.nat_gateway_ids})

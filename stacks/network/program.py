@@ -69,5 +69,5 @@ def program() -> None:
         "publicSubnetIds": vpc.public_subnet_ids, "privateSubnetIds": vpc.private_subnet_ids,
         "isolatedSubnetIds": vpc.isolated_subnet_ids, "albSecurityGroupId": groups.alb_id, "appSecurityGroupId": groups.app_id,
         "dataSecurityGroupId": groups.data_id, "endpointSecurityGroupId": groups.endpoint_id,
-        "flowLogGroupName": logs.log_group_name, "logsKeyArn": logs.key_arn,
+        "flowLogGroupName": logs.log_group_name, "logsKeyArn": logs.key_arn, "natPublicIps": vpc.nat_public_ips,
     })

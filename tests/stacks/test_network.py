@@ -249,6 +249,7 @@ def test_exports_every_declared_output(network, env, config) -> None:
         "endpointSecurityGroupId": ref(groups["endpoints"]),
         "flowLogGroupName": one_of_type(network, "aws:cloudwatch/logGroup:LogGroup").inputs["name"],
         "logsKeyArn": ref(one_of_type(network, "aws:kms/key:Key"), "arn"),
+        "natPublicIps": [ref(e, "publicIp") for e in sorted(of_type(network, "aws:ec2/eip:Eip"), key=lambda e: e.name)],
     }
     for name, value in expected.items():
         assert outputs[name] == value, f"network/{env}: output {name} must be {value!r}, got {outputs[name]!r}"
