@@ -68,6 +68,7 @@ class JWKSClient:
         self._keys: dict[str, PyJWK] = {}
         self._fetched_at: float | None = None
         self._lock = asyncio.Lock()
+        self._background: asyncio.Task[None] | None = None
         self.fetches = 0
 
     async def get(self, kid: str | None) -> PyJWK | None:
@@ -76,11 +77,20 @@ class JWKSClient:
         key = self._keys.get(kid)
         now = self._clock()
         stale = self._fetched_at is None or now - self._fetched_at >= self.cache_seconds
-        if key is not None and not stale:
+        if key is not None:
+            if stale and self._background is None:
+                # Known key, old cache: answer now, refresh behind the request (no latency spike).
+                self._background = asyncio.create_task(self._refresh_in_background(kid))
             return key
         if stale or self._may_refresh(now):
             await self._refresh(kid)
         return self._keys.get(kid)
+
+    async def _refresh_in_background(self, kid: str) -> None:
+        try:
+            await self._refresh(kid)
+        finally:
+            self._background = None
 
     def _may_refresh(self, now: float) -> bool:
         return self._fetched_at is None or now - self._fetched_at >= self.min_refresh_seconds
@@ -88,11 +98,12 @@ class JWKSClient:
     async def _refresh(self, kid: str) -> None:
         async with self._lock:
             now = self._clock()
-            # Another request may have refreshed while we waited for the lock.
-            if kid in self._keys and self._fetched_at is not None and now - self._fetched_at < self.cache_seconds:
-                return
-            if not self._may_refresh(now) and self._fetched_at is not None and now - self._fetched_at < self.cache_seconds:
-                return
+            if self._fetched_at is not None:
+                age = now - self._fetched_at
+                if kid in self._keys and age < self.cache_seconds:
+                    return  # another request refreshed while we waited for the lock
+                if age < self.min_refresh_seconds:
+                    return  # too soon: forged kids must not make us hammer the issuer
             try:
                 response = await self._http.get(self.url, headers={"accept": "application/json"})
                 response.raise_for_status()
@@ -100,7 +111,7 @@ class JWKSClient:
             except (httpx.HTTPError, ValueError) as exc:
                 # Keep serving with the keys we have; try again after the minimum interval.
                 _log.warning("jwks_fetch_failed", url=self.url, error=str(exc))
-                self._fetched_at = now if self._keys else (now - self.cache_seconds + self.min_refresh_seconds)
+                self._fetched_at = now - self.cache_seconds + self.min_refresh_seconds
                 return
             self.fetches += 1
             self._keys = keys
@@ -108,4 +119,6 @@ class JWKSClient:
             _log.info("jwks_refreshed", url=self.url, kids=sorted(keys))
 
     async def aclose(self) -> None:
+        if self._background is not None:
+            self._background.cancel()
         await self._http.aclose()
