@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -77,6 +78,7 @@ class Settings(BaseSettings):
 
     # Database: SQLite is the embedded local default; PostgreSQL (asyncpg) in the cluster.
     database_url: str = "sqlite+aiosqlite:///./local.db"
+    db_password: SecretStr | None = None  # merged into DATABASE_URL (e.g. from DB_PASSWORD_FILE)
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout: float = Field(default=5.0, gt=0)
@@ -88,6 +90,7 @@ class Settings(BaseSettings):
 
     # Redis (cache and rate limits); unset means in-process fallbacks.
     redis_url: str | None = None
+    redis_password: SecretStr | None = None  # ElastiCache auth token, merged into REDIS_URL
     redis_timeout_seconds: float = Field(default=0.25, gt=0)
     redis_retry_after_seconds: float = Field(default=5.0, ge=0)
     cache_ttl_seconds: int = Field(default=300, ge=1)
@@ -112,6 +115,25 @@ class Settings(BaseSettings):
 
     # Observability
     otel_exporter_otlp_endpoint: str | None = None
+
+    @model_validator(mode="after")
+    def _merge_passwords(self) -> Settings:
+        """Secrets mounted on their own (DB_PASSWORD_FILE, REDIS_PASSWORD_FILE) join their URLs,
+        so every consumer of DATABASE_URL / REDIS_URL gets a complete one."""
+        if self.db_password is not None:
+            from sqlalchemy.engine import make_url
+
+            url = make_url(self.database_url).set(password=self.db_password.get_secret_value())
+            self.database_url = url.render_as_string(hide_password=False)
+        if self.redis_password is not None and self.redis_url:
+            parts = urlsplit(self.redis_url)
+            user = unquote(parts.username) if parts.username else ""
+            host = parts.hostname or "localhost"
+            netloc = f"{quote(user, safe='')}:{quote(self.redis_password.get_secret_value(), safe='')}@{host}"
+            if parts.port:
+                netloc += f":{parts.port}"
+            self.redis_url = urlunsplit(parts._replace(netloc=netloc))
+        return self
 
     @field_validator("cors_allow_origins", "jwt_algorithms", "features", mode="before")
     @classmethod

@@ -137,3 +137,37 @@ def test_server_start_with_default_secret_fails_with_a_clear_message(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("error: refusing to start in ENVIRONMENT=prod")
     assert "SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_passwords_from_their_own_files_join_the_urls(tmp_path, monkeypatch):
+    (tmp_path / "db").write_text("p@ss/word")
+    (tmp_path / "redis").write_text("tok:en")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://app@db.internal:5432/app?ssl=require")
+    monkeypatch.setenv("DB_PASSWORD_FILE", str(tmp_path / "db"))
+    monkeypatch.setenv("REDIS_URL", "rediss://cache.internal:6380/0")
+    monkeypatch.setenv("REDIS_PASSWORD_FILE", str(tmp_path / "redis"))
+    settings = Settings()
+    from sqlalchemy.engine import make_url
+
+    db = make_url(settings.database_url)
+    assert (db.username, db.password, db.host, db.database, db.query) == (
+        "app",
+        "p@ss/word",
+        "db.internal",
+        "app",
+        {"ssl": "require"},
+    )
+    from app.redis_fast import PipelinedRedis
+
+    redis = PipelinedRedis(settings.redis_url)
+    assert (redis.password, redis.host, redis.port, redis.ssl is not None) == ("tok:en", "cache.internal", 6380, True)
+    assert "p@ss" not in repr(settings) and "tok:en" not in repr(settings.redis_password)
+
+
+async def test_redis_password_reaches_both_clients(redis_server_factory, client_factory, auth_header):
+    server = redis_server_factory("--requirepass", "s3cr3t")
+    async with client_factory(redis_url=server.url, redis_password="s3cr3t", rate_limits={"default": "1/minute"}) as client:
+        alice = auth_header(sub="alice")
+        assert (await client.get("/items", headers=alice)).status_code == 200  # fast client: AUTH ok
+        assert (await client.get("/items", headers=alice)).status_code == 429  # and it counts
+        assert (await client.get("/readyz")).json()["checks"]["redis"] == {"status": "ok"}  # redis-py too
