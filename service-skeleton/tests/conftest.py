@@ -58,7 +58,7 @@ def postgres_url() -> Iterator[str]:
         except KeyError:
             missing_tool("running as root without a 'postgres' user to run initdb as")
         run_as = ["runuser", "-u", "postgres", "--"]
-    base = Path(tempfile.mkdtemp(prefix="skeleton-pg-"))
+    base = Path(tempfile.mkdtemp(prefix="service-pg-"))
     data = base / "data"
     if owner is not None:
         os.chown(base, owner.pw_uid, owner.pw_gid)

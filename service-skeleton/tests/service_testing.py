@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 ISSUER = "https://issuer.test"
-AUDIENCE = "skeleton-api"
+AUDIENCE = "service-api"
 
 
 # ---------------------------------------------------------------- helpers

@@ -6,6 +6,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from app.settings import Settings
 from service_testing import running
 
 
@@ -26,7 +27,7 @@ async def test_access_log_is_json_with_request_id_trace_id_and_user(client_facto
     assert entry["user"] == "alice"
     assert entry["route"] == "/items/{item_id}"
     assert entry["status"] == 404
-    assert entry["service"] == "skeleton"
+    assert entry["service"] == Settings().service_name
     assert entry["level"] == "info"
     assert "timestamp" in entry and isinstance(entry["duration_ms"], float)
 
@@ -53,7 +54,7 @@ async def test_application_logs_carry_the_request_context(app_factory, capsys):
             "logger": "app.example",
             "timestamp": lines[0]["timestamp"],
             "request_id": "r-1",
-            "service": "skeleton",
+            "service": Settings().service_name,
         }
     ]
 
@@ -120,7 +121,7 @@ async def test_traces_exported_over_otlp_when_configured(client_factory, capsys)
         assert collector.posts, "no OTLP export received"
         path, body = collector.posts[0]
         assert path == "/v1/traces"
-        assert b"skeleton" in body  # service.name resource attribute
+        assert Settings().service_name.encode() in body  # service.name resource attribute
         access = [line for line in _json_lines(capsys.readouterr().out) if line.get("event") == "request"]
         assert access and len(access[0]["trace_id"]) == 32 and access[0]["trace_id"] != "0" * 32
     finally:
@@ -133,7 +134,7 @@ def test_otel_is_not_imported_when_not_configured():
 
     code = (
         "import sys; from app.main import create_app; from app.settings import Settings; "
-        "create_app(Settings(features=[], dev_issuer_key_path='/tmp/skeleton-test-dev/key.pem')); "
+        "create_app(Settings(features=[], dev_issuer_key_path='/tmp/service-test-dev/key.pem')); "
         "print(any(m.startswith('opentelemetry.sdk') for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
