@@ -7,6 +7,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -120,6 +122,39 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _on_database_unavailable(request: Request, exc: Exception) -> Response:
+    # A full pool or an unreachable database (the only connection the core makes in a request) is
+    # temporary: 503 + Retry-After tells clients and Kong to retry.
+    _log.warning("database_unavailable", path=request.url.path, error=type(exc).__name__)
+    return problem_response(
+        503,
+        "Database unavailable",
+        "The database is unavailable or saturated; retry shortly.",
+        instance=request.url.path,
+        headers={"Retry-After": "1"},
+    )
+
+
+async def _on_connection_error(request: Request, exc: Exception) -> Response:
+    # asyncpg raises a bare ConnectionRefusedError from a failed connect; a feature's client may
+    # too. Either way a backing service is down, which is worth a retry, not a 500.
+    _log.warning("backing_service_unavailable", path=request.url.path, error=type(exc).__name__)
+    return problem_response(
+        503,
+        "Service unavailable",
+        "A backing service is unavailable; retry shortly.",
+        instance=request.url.path,
+        headers={"Retry-After": "1"},
+    )
+
+
+async def _on_dbapi_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DBAPIError)
+    if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError) or isinstance(exc.orig, OSError):
+        return await _on_database_unavailable(request, exc)
+    return await _on_unhandled(request, exc)
+
+
 async def _on_unhandled(request: Request, exc: Exception) -> Response:
     _log.error("unhandled_exception", path=request.url.path, exc_info=exc)
     return problem_response(500, detail="An unexpected error occurred.", instance=request.url.path)
@@ -130,4 +165,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(SQLAlchemyTimeoutError, _on_database_unavailable)
+    app.add_exception_handler(ConnectionError, _on_connection_error)
+    app.add_exception_handler(DBAPIError, _on_dbapi_error)
     app.add_exception_handler(Exception, _on_unhandled)

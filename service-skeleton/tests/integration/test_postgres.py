@@ -151,3 +151,22 @@ async def test_models_and_migrations_do_not_drift(pg_database, settings_factory)
     # The GIN index on tags exists only in the migration (PostgreSQL-specific); everything else must match.
     relevant = [d for d in diff if not (d[0] == "remove_index" and d[1].name == "ix_items_tags")]
     assert relevant == []
+
+
+async def test_unreachable_database_is_a_503_problem(client_factory, auth_header):
+    async with client_factory(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none", db_auto_migrate=False) as client:
+        response = await client.get("/items", headers=auth_header())
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["retry-after"] == "1"
+        assert response.json()["title"] == "Service unavailable"
+
+
+async def test_exhausted_pool_is_a_503_problem(pg_database, client_factory, auth_header):
+    async with client_factory(database_url=pg_database, db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.2) as client:
+        db = client.app.state.db
+        async with db.engine.connect():  # hold the only connection
+            response = await client.get("/items", headers=auth_header())
+        assert response.status_code == 503
+        assert response.json()["title"] == "Database unavailable"
+        assert (await client.get("/items", headers=auth_header())).status_code == 200
