@@ -26,4 +26,10 @@ if [ ! -x .venv-checkov/bin/checkov ]; then
 fi
 export CHECKOV_BIN="$PWD/.venv-checkov/bin/checkov"
 
+# The service skeleton is a product of its own: its suite runs in its own environment, against
+# real PostgreSQL and Redis, before platformctl's.
+if [ ! -x service-skeleton/.venv/bin/python ]; then python3 -m venv service-skeleton/.venv; fi
+service-skeleton/.venv/bin/python -m pip install -q --disable-pip-version-check -r service-skeleton/requirements.lock -e 'service-skeleton[dev]'
+(cd service-skeleton && .venv/bin/python -m pytest -q -p no:cacheprovider)
+
 exec .venv/bin/python -m pytest -n 2 "$@"
