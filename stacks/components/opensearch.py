@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from stacks.components.cluster_only_security_group import cluster_only_security_group
+
 TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10"  # TLS 1.2+ with forward-secret ciphers only
 LOG_TYPES = ("INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "ES_APPLICATION_LOGS", "AUDIT_LOGS")
 DEDICATED_MASTERS = 3  # an odd number keeps a quorum when one zone is lost
@@ -58,26 +60,17 @@ class SearchDomain(pulumi.ComponentResource):
         root = account.apply(lambda a: f"arn:{args.partition}:iam::{a}:root")
         domain_arn = account.apply(lambda a: f"arn:{args.partition}:es:{args.region}:{a}:domain/{args.domain_name}")
 
-        group = aws.ec2.SecurityGroup(
-            f"{name}-sg",
-            name=f"{args.domain_name}-search",
-            description=f"OpenSearch {args.domain_name}: HTTPS from the cluster only",
+        group = cluster_only_security_group(
+            name,
+            parent=self,
             vpc_id=args.vpc_id,
-            tags={**tags, "Name": f"{args.domain_name}-search"},
-            opts=child,
+            group_name=f"{args.domain_name}-search",
+            description=f"OpenSearch {args.domain_name}: HTTPS from the cluster only",
+            port=443,
+            sources=args.client_security_group_ids,
+            rule_description="OpenSearch HTTPS from the EKS cluster",
+            tags=tags,
         )
-        for index, source in enumerate(args.client_security_group_ids):
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-ingress-{index}",
-                security_group_id=group.id,
-                referenced_security_group_id=source,
-                ip_protocol="tcp",
-                from_port=443,
-                to_port=443,
-                description="OpenSearch HTTPS from the EKS cluster",
-                tags=tags,
-                opts=child,
-            )
         # Platform administrators assume this role to manage OpenSearch security (roles, mappings).
         master_role = aws.iam.Role(
             f"{name}-master",

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from stacks.components.cluster_only_security_group import cluster_only_security_group
+
 PORT = 5432
 LOG_EXPORTS = ["postgresql", "upgrade"]
 # Dynamic parameters apply at once; none of these needs a reboot.
@@ -56,26 +58,17 @@ class PostgresDatabase(pulumi.ComponentResource):
         super().__init__("platform:data:PostgresDatabase", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = args.tags
-        group = aws.ec2.SecurityGroup(
-            f"{name}-sg",
-            name=f"{args.identifier}-db",
-            description=f"PostgreSQL {args.identifier}: {PORT} from the cluster only",
+        group = cluster_only_security_group(
+            name,
+            parent=self,
             vpc_id=args.vpc_id,
-            tags={**tags, "Name": f"{args.identifier}-db"},
-            opts=child,
+            group_name=f"{args.identifier}-db",
+            description=f"PostgreSQL {args.identifier}: {PORT} from the cluster only",
+            port=PORT,
+            sources=args.client_security_group_ids,
+            rule_description="PostgreSQL from the EKS cluster",
+            tags=tags,
         )
-        for index, source in enumerate(args.client_security_group_ids):
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-ingress-{index}",
-                security_group_id=group.id,
-                referenced_security_group_id=source,
-                ip_protocol="tcp",
-                from_port=PORT,
-                to_port=PORT,
-                description="PostgreSQL from the EKS cluster",
-                tags=tags,
-                opts=child,
-            )
         subnets = aws.rds.SubnetGroup(
             f"{name}-subnets", name=args.identifier, subnet_ids=args.subnet_ids, description="isolated data subnets", tags=tags, opts=child
         )

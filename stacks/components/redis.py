@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from stacks.components.cluster_only_security_group import cluster_only_security_group
+
 PORT = 6379
 
 
@@ -48,26 +50,17 @@ class RedisCache(pulumi.ComponentResource):
         super().__init__("platform:data:RedisCache", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = args.tags
-        group = aws.ec2.SecurityGroup(
-            f"{name}-sg",
-            name=f"{args.group_id}-cache",
-            description=f"Redis {args.group_id}: {PORT} from the cluster only",
+        group = cluster_only_security_group(
+            name,
+            parent=self,
             vpc_id=args.vpc_id,
-            tags={**tags, "Name": f"{args.group_id}-cache"},
-            opts=child,
+            group_name=f"{args.group_id}-cache",
+            description=f"Redis {args.group_id}: {PORT} from the cluster only",
+            port=PORT,
+            sources=args.client_security_group_ids,
+            rule_description="Redis from the EKS cluster",
+            tags=tags,
         )
-        for index, source in enumerate(args.client_security_group_ids):
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-ingress-{index}",
-                security_group_id=group.id,
-                referenced_security_group_id=source,
-                ip_protocol="tcp",
-                from_port=PORT,
-                to_port=PORT,
-                description="Redis from the EKS cluster",
-                tags=tags,
-                opts=child,
-            )
         subnets = aws.elasticache.SubnetGroup(
             f"{name}-subnets", name=args.group_id, subnet_ids=args.subnet_ids, description="isolated data subnets", tags=tags, opts=child
         )
