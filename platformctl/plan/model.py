@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -68,5 +69,8 @@ class Plan(BaseModel):
         return [r for layer in self.layers for r in layer.resources]
 
     def to_json(self) -> str:
-        """Stable bytes: two plans of the same input are identical."""
-        return self.model_dump_json(indent=2) + "\n"
+        """Stable bytes: two plans of the same input are identical.
+
+        Keys are sorted because the order of a resource's inputs depends on thread timing in the runtime.
+        """
+        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"

@@ -77,3 +77,10 @@ def test_an_unbuilt_layer_is_refused_clearly(capsys, in_tmp, monkeypatch) -> Non
     monkeypatch.setattr(layers, "is_built", lambda spec: spec.name != "messaging")
     result = run(capsys, "plan", "--layer", "messaging")
     assert result.code == 2 and "not built yet" in result.stderr
+
+
+def test_full_prod_plan_is_byte_stable(capsys, in_tmp) -> None:
+    # Many layers and threads: the order of inputs inside resources must not leak into the bytes.
+    first = run(capsys, "plan", "--env", "prod", "--layer", "data", "--json")
+    second = run(capsys, "plan", "--env", "prod", "--layer", "data", "--json")
+    assert first.code == 0 and first.stdout == second.stdout
