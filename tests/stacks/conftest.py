@@ -86,3 +86,34 @@ def one_of_type(layer: LayerPlan, type_token: str) -> PlanResource:
     found = of_type(layer, type_token)
     assert len(found) == 1, f"{layer.name}: expected one {type_token}, found {[r.name for r in found]}"
     return found[0]
+
+
+class FakeConfig:
+    """The slice of pulumi.Config that a layer's settings reader uses, over a dict of raw values."""
+
+    def __init__(self, values: dict[str, Any]):
+        self.values = values
+
+    def require(self, key: str) -> str:
+        return self.values[key]
+
+    def require_int(self, key: str) -> int:
+        return int(self.values[key])
+
+    def require_object(self, key: str) -> Any:
+        return self.values[key]
+
+    def get_object(self, key: str) -> Any:
+        return self.values.get(key)
+
+    def get_bool(self, key: str) -> bool | None:
+        return self.values.get(key)
+
+
+def assert_platform_tags(layer: LayerPlan, tags: dict[str, str], not_taggable: set[str] | frozenset[str]) -> None:
+    """Every taggable cloud resource of the layer carries every platform tag."""
+    for resource in layer.resources:
+        if resource.custom and resource.type not in not_taggable and not resource.type.startswith("pulumi:"):
+            given = resource.inputs.get("tags") or {}
+            missing = {k: v for k, v in tags.items() if given.get(k) != v}
+            assert not missing, f"{resource.name} ({resource.type}): missing platform tags {missing}"

@@ -14,7 +14,7 @@ from platformctl.config.stack_config import layer_config
 from platformctl.core.planning import build_plan
 from platformctl.plan.model import LayerPlan, PlanResource
 from stacks.outputs import OUTPUTS, Layer
-from tests.stacks.conftest import fake_upstream, of_type, one_of_type, sample_platform
+from tests.stacks.conftest import FakeConfig, assert_platform_tags, fake_upstream, of_type, one_of_type, sample_platform
 
 LOG_TYPES = {"api", "audit", "authenticator", "controllerManager", "scheduler"}
 NODE_POLICIES = {f"arn:aws:iam::aws:policy/{p}" for p in ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly")}
@@ -247,33 +247,9 @@ def test_exports_every_declared_output(cluster, env, config) -> None:
 
 
 def test_every_taggable_resource_carries_the_platform_tags(cluster, config) -> None:
-    for resource in cluster.resources:
-        if resource.custom and resource.type not in NOT_TAGGABLE and not resource.type.startswith("pulumi:"):
-            tags = resource.inputs.get("tags") or {}
-            missing = {k: v for k, v in config["tags"].items() if tags.get(k) != v}
-            assert not missing, f"{resource.name} ({resource.type}): missing platform tags {missing}"
+    assert_platform_tags(cluster, config["tags"], NOT_TAGGABLE)
 
 
-class FakeConfig:
-    """The slice of pulumi.Config that ClusterSettings reads, over a dict of raw values."""
-
-    def __init__(self, values: dict[str, Any]):
-        self.values = values
-
-    def require(self, key: str) -> str:
-        return self.values[key]
-
-    def require_int(self, key: str) -> int:
-        return int(self.values[key])
-
-    def require_object(self, key: str) -> Any:
-        return self.values[key]
-
-    def get_object(self, key: str) -> Any:
-        return self.values.get(key)
-
-    def get_bool(self, key: str) -> bool | None:
-        return self.values.get(key)
 
 
 @pytest.mark.parametrize(("production", "cidrs", "error"), [

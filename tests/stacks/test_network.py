@@ -10,7 +10,7 @@ import pytest
 from platformctl.config.stack_config import layer_config
 from platformctl.plan.model import LayerPlan, PlanResource
 from stacks.outputs import OUTPUTS, Layer
-from tests.stacks.conftest import of_type, one_of_type, sample_platform
+from tests.stacks.conftest import FakeConfig, assert_platform_tags, of_type, one_of_type, sample_platform
 
 SIZES = {"dev": {"azs": 2, "nats": 1}, "prod": {"azs": 3, "nats": 3}}
 TIERS = {"public": "publicSubnetCidrs", "private": "privateSubnetCidrs", "isolated": "isolatedSubnetCidrs"}
@@ -256,30 +256,9 @@ def test_exports_every_declared_output(network, env, config) -> None:
 
 
 def test_every_taggable_resource_carries_the_platform_tags(network, config) -> None:
-    for resource in network.resources:
-        if resource.custom and resource.type not in NOT_TAGGABLE:
-            tags = resource.inputs.get("tags") or {}
-            missing = {k: v for k, v in config["tags"].items() if tags.get(k) != v}
-            assert not missing, f"{resource.name} ({resource.type}): missing platform tags {missing}"
+    assert_platform_tags(network, config["tags"], NOT_TAGGABLE)
 
 
-class FakeConfig:
-    """The slice of pulumi.Config that NetworkSettings reads, over a dict of raw values."""
-
-    def __init__(self, values: dict[str, Any]):
-        self.values = values
-
-    def require(self, key: str) -> str:
-        return self.values[key]
-
-    def require_int(self, key: str) -> int:
-        return int(self.values[key])
-
-    def require_object(self, key: str) -> Any:
-        return self.values[key]
-
-    def get_bool(self, key: str) -> bool | None:
-        return self.values.get(key)
 
 
 @pytest.mark.parametrize(("change", "error"), [
