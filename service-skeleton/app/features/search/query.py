@@ -108,13 +108,14 @@ def build_search_body(search: ItemSearch) -> dict[str, Any]:
 def item_document(item: Any) -> dict[str, Any]:
     """The indexed form of an `app.items.models.Item` (or a mapping with the same keys)."""
     get = item.get if isinstance(item, dict) else lambda key: getattr(item, key, None)
+    price = get("price")
     doc: dict[str, Any] = {
         "id": get("id"),
         "name": get("name"),
         "description": get("description"),
         "tags": list(get("tags") or []),
         "owner": get("owner"),
-        "price": float(get("price")) if get("price") is not None else None,
+        "price": float(price) if price is not None else None,
     }
     for key in ("created_at", "updated_at"):
         value = get(key)
