@@ -1,0 +1,103 @@
+"""YAML text to a pydantic model, with every problem reported at once: one line each, naming its
+path in the file and the line it is on. platform.yaml and service.yaml both read through here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from platformctl.core.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+Problem = tuple[tuple[Any, ...], str]  # (path in the document, message)
+
+
+def parse_yaml_model(
+    text: str,
+    model: type[M],
+    *,
+    source: str,
+    hint: str,
+    shape: str,
+    pre_checks: Callable[[dict[str, Any]], Iterable[Problem]] = lambda raw: (),
+    post_checks: Callable[[M], Iterable[Problem]] = lambda parsed: (),
+) -> M:
+    """Parse YAML text into `model`.
+
+    `shape` completes "<source> must be a YAML mapping with ..."; `pre_checks` run on the raw
+    mapping (e.g. secrets in the file), `post_checks` on a valid model (cross-field rules).
+
+    Raises:
+        ConfigError: one detail line per problem, each naming its path (and line).
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{source} is not valid YAML{where}: {problem}.", hint=hint) from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source} must be a YAML mapping with {shape}.", hint=hint)
+    problems: list[Problem] = list(pre_checks(raw))
+    parsed: M | None = None
+    try:
+        parsed = model.model_validate(raw)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            problems.append((loc, _message(error)))
+    if parsed is not None and not problems:
+        problems += post_checks(parsed)
+    if problems:
+        lines = _line_index(node)
+        details = [_format(path, message, lines) for path, message in problems]
+        noun = "problem" if len(details) == 1 else "problems"
+        raise ConfigError(f"{source} has {len(details)} {noun}.", hint=hint, details=details)
+    assert parsed is not None
+    return parsed
+
+
+def _message(error: dict[str, Any]) -> str:
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if error["type"] == "extra_forbidden":
+        return "is not a known setting (check its spelling)"
+    if error["type"] == "missing":
+        return "is required"
+    if error["type"] == "string_pattern_mismatch":
+        return f"{error.get('input')!r} does not have the expected form ({error['ctx']['pattern']})"
+    return message
+
+
+def _format(path: tuple[Any, ...], message: str, lines: dict[tuple[Any, ...], int]) -> str:
+    dotted = ".".join(str(p) for p in path) or "(top level)"
+    line = None
+    probe = path
+    while probe and line is None:
+        line = lines.get(probe)
+        probe = probe[:-1]
+    return f"{dotted}: {message}" + (f" (line {line})" if line else "")
+
+
+def _line_index(node: yaml.Node | None, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
+    """Map each YAML path to the 1-based line where its value starts."""
+    index: dict[tuple[Any, ...], int] = {}
+    if node is None:
+        return index
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            sub = (*path, key_node.value)
+            index[sub] = key_node.start_mark.line + 1
+            index.update(_line_index(value_node, sub))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            sub = (*path, i)
+            index[sub] = item.start_mark.line + 1
+            index.update(_line_index(item, sub))
+    return index
