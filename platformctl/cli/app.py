@@ -9,7 +9,7 @@ import typer
 
 from platformctl import __version__
 from platformctl.cli import boundary
-from platformctl.cli.commands import doctor, init, plan
+from platformctl.cli.commands import doctor, init, new_service, plan
 from platformctl.config.env_vars import TRACEBACK
 
 app = typer.Typer(
@@ -46,6 +46,7 @@ def _global(
 app.command("init")(init.init)
 app.command("plan")(plan.plan)
 app.command("doctor")(doctor.doctor)
+app.command("new-service")(new_service.new_service)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,6 +17,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from app.about import SERVICE_NAME
+
 Environment = Literal["local", "test", "dev", "staging", "prod"]
 
 # Defaults that are fine on a laptop and fatal anywhere else: startup refuses them outside `local`.
@@ -61,7 +63,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
 
     # Identity
-    service_name: str = "skeleton"
+    service_name: str = SERVICE_NAME
     environment: Environment = "local"
     version: str = "0.1.0"
 

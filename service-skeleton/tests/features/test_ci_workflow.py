@@ -61,8 +61,22 @@ def test_image_is_pushed_to_ecr_with_oidc(workflow: dict[str, Any]) -> None:
     _uses(build, "aws-actions/amazon-ecr-login")
     push = _uses(build, "docker/build-push-action")["with"]
     assert push["push"] is True
-    assert "/skeleton:" in str(build["steps"][3]["run"])  # the service name, templated on generation
+    image = next(s for s in _steps(build) if s.get("id") == "image")["run"]
+    assert "/${{ env.SERVICE }}:${{ github.sha }}" in image  # the image is named after the service
     assert build["if"].count("refs/heads/main") == 1  # pull requests never push
+
+
+def test_service_name_comes_from_service_yaml(workflow: dict[str, Any]) -> None:
+    """The workflow names no service: every job that uses the name reads it from service.yaml
+    before its first use, so a generated service needs no edit here."""
+    assert "SERVICE" not in workflow.get("env", {})
+    for name, job in workflow["jobs"].items():
+        steps = _steps(job)
+        uses = [i for i, s in enumerate(steps) if "env.SERVICE" in str(s)]
+        if not uses:
+            continue
+        sets = [i for i, s in enumerate(steps) if "yq -r .name service.yaml" in s.get("run", "") and "GITHUB_ENV" in s["run"]]
+        assert sets and sets[0] < uses[0], f"job {name} uses env.SERVICE before reading it from service.yaml"
 
 
 def test_deploys_with_platformctl_staging_then_approved_production(workflow: dict[str, Any]) -> None:
