@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pulumi
@@ -9,6 +10,8 @@ import pulumi
 from stacks.components.secure_bucket import SecureBucket, SecureBucketArgs
 
 ROLES = ("assets", "uploads", "exports")
+# A bucket policy statement, made from the bucket's ARN (SecureBucketArgs.extra_statements).
+Statement = Callable[[str], pulumi.Output[dict]]
 
 
 @dataclass
@@ -30,59 +33,41 @@ class DataBuckets(pulumi.ComponentResource):
         account = pulumi.Output.from_input(args.account_id)
         prefix = args.name_prefix
 
-        def s3_log_delivery(arn: str) -> pulumi.Output[dict]:
-            # ACLs are disabled (BucketOwnerEnforced), so S3 server access logs are admitted by policy,
-            # only from this account's buckets of this environment.
-            return account.apply(
+        def allow_service(sid: str, service: str, action: str, suffix: str, condition: Callable[[str], dict]) -> Statement:
+            """A statement letting one AWS service do one action on the bucket ARN + suffix, under condition(account id)."""
+            return lambda arn: account.apply(
                 lambda a: {
-                    "Sid": "S3ServerAccessLogDelivery",
+                    "Sid": sid,
                     "Effect": "Allow",
-                    "Principal": {"Service": "logging.s3.amazonaws.com"},
-                    "Action": "s3:PutObject",
-                    "Resource": f"{arn}/s3/*",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": a}, "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{prefix}-*"}},
+                    "Principal": {"Service": service},
+                    "Action": action,
+                    "Resource": f"{arn}{suffix}",
+                    "Condition": condition(a),
                 }
             )
 
-        def vended_log_delivery(arn: str) -> pulumi.Output[dict]:
-            # CloudWatch vended log delivery (CloudFront standard logging v2, made by the edge layer)
-            # writes as delivery.logs.amazonaws.com; only for this account's delivery sources.
-            return account.apply(
-                lambda a: {
-                    "Sid": "VendedLogDelivery",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "delivery.logs.amazonaws.com"},
-                    "Action": "s3:PutObject",
-                    "Resource": f"{arn}/*",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": a}, "ArnLike": {"aws:SourceArn": f"arn:aws:logs:*:{a}:delivery-source:*"}},
-                }
-            )
-
-        def vended_log_acl_check(arn: str) -> pulumi.Output[dict]:
-            return account.apply(
-                lambda a: {
-                    "Sid": "VendedLogDeliveryAclCheck",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "delivery.logs.amazonaws.com"},
-                    "Action": "s3:GetBucketAcl",
-                    "Resource": arn,
-                    "Condition": {"StringEquals": {"aws:SourceAccount": a}},
-                }
-            )
-
-        def cloudfront_read(arn: str) -> pulumi.Output[dict]:
-            # The edge layer's distribution reads assets through origin access control. Edge runs after
-            # data, so its distribution ARN is not known here: any distribution of this account may read.
-            return account.apply(
-                lambda a: {
-                    "Sid": "AllowCloudFrontOfThisAccountRead",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudfront.amazonaws.com"},
-                    "Action": "s3:GetObject",
-                    "Resource": f"{arn}/*",
-                    "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudfront::{a}:distribution/*"}},
-                }
-            )
+        # ACLs are disabled (BucketOwnerEnforced), so S3 server access logs are admitted by policy,
+        # only from this account's buckets of this environment.
+        s3_log_delivery = allow_service(
+            "S3ServerAccessLogDelivery", "logging.s3.amazonaws.com", "s3:PutObject", "/s3/*",
+            lambda a: {"StringEquals": {"aws:SourceAccount": a}, "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{prefix}-*"}},
+        )
+        # CloudWatch vended log delivery (CloudFront standard logging v2, made by the edge layer)
+        # writes as delivery.logs.amazonaws.com; only for this account's delivery sources.
+        vended_log_delivery = allow_service(
+            "VendedLogDelivery", "delivery.logs.amazonaws.com", "s3:PutObject", "/*",
+            lambda a: {"StringEquals": {"aws:SourceAccount": a}, "ArnLike": {"aws:SourceArn": f"arn:aws:logs:*:{a}:delivery-source:*"}},
+        )
+        vended_log_acl_check = allow_service(
+            "VendedLogDeliveryAclCheck", "delivery.logs.amazonaws.com", "s3:GetBucketAcl", "",
+            lambda a: {"StringEquals": {"aws:SourceAccount": a}},
+        )
+        # The edge layer's distribution reads assets through origin access control. Edge runs after
+        # data, so its distribution ARN is not known here: any distribution of this account may read.
+        cloudfront_read = allow_service(
+            "AllowCloudFrontOfThisAccountRead", "cloudfront.amazonaws.com", "s3:GetObject", "/*",
+            lambda a: {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudfront::{a}:distribution/*"}},
+        )
 
         logs = SecureBucket(
             f"{name}-access-logs",

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from stacks.components.secure_bucket import deny_insecure_transport, harden_bucket
+
 
 @dataclass
 class DrBucketArgs:
@@ -25,37 +27,14 @@ class DrBucket(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DrBucketArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("platform:dr:DrBucket", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        bucket = aws.s3.Bucket(f"{name}-bucket", bucket=args.bucket_name, force_destroy=args.force_destroy, tags=args.tags, opts=child)
         # Replication needs versioning on the destination as well as on the source.
-        versioning = aws.s3.BucketVersioning(
-            f"{name}-versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"}, opts=child
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=bucket.id,
-            rules=[{
-                "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": args.kms_key_arn},
-                "bucket_key_enabled": True,
-            }],
-            opts=child,
-        )
-        block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child
+        bucket, versioning, block = harden_bucket(
+            name, parent=self, bucket_name=args.bucket_name, kms_key_arn=args.kms_key_arn, tags=args.tags, force_destroy=args.force_destroy
         )
         aws.s3.BucketPolicy(
             f"{name}-tls-only",
             bucket=bucket.id,
-            policy=bucket.arn.apply(_tls_only_policy),
+            policy=bucket.arn.apply(lambda arn: json.dumps({"Version": "2012-10-17", "Statement": [deny_insecure_transport(arn)]})),
             # S3 rejects a bucket policy while the public access block is being applied.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[block, versioning]),
         )
@@ -63,16 +42,3 @@ class DrBucket(pulumi.ComponentResource):
         self.arn = bucket.arn
         self.register_outputs({"bucket_name": self.bucket_name, "arn": self.arn})
 
-
-def _tls_only_policy(arn: str) -> str:
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [arn, f"{arn}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }],
-    })

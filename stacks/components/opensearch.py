@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from stacks.components.cluster_only_security_group import cluster_only_security_group
+from stacks.components.data_tier import DataTier
 
 TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10"  # TLS 1.2+ with forward-secret ciphers only
 LOG_TYPES = ("INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "ES_APPLICATION_LOGS", "AUDIT_LOGS")
@@ -26,15 +26,10 @@ class SearchDomainArgs:
     volume_gb: int
     az_count: int  # zones the data subnets span
     kms_key_arn: pulumi.Input[str]  # the search key
-    logs_key_arn: pulumi.Input[str]
     account_id: pulumi.Input[str]
     region: str
     partition: str
-    vpc_id: pulumi.Input[str]
-    subnet_ids: pulumi.Input[list[str]]  # isolated subnets, one per zone
-    client_security_group_ids: list[pulumi.Input[str]]
-    log_retention_days: int
-    tags: dict[str, str] = field(default_factory=dict)
+    tier: DataTier  # isolated subnets (one per zone used); clients admitted on 443 only
 
     @property
     def zones(self) -> int:
@@ -55,21 +50,19 @@ class SearchDomain(pulumi.ComponentResource):
         if not 3 <= len(args.domain_name) <= 28:
             raise ValueError(f"OpenSearch domain name '{args.domain_name}' must be 3-28 characters")
         child = pulumi.ResourceOptions(parent=self)
-        tags = args.tags
+        tier = args.tier
+        tags = tier.tags
         account = pulumi.Output.from_input(args.account_id)
         root = account.apply(lambda a: f"arn:{args.partition}:iam::{a}:root")
         domain_arn = account.apply(lambda a: f"arn:{args.partition}:es:{args.region}:{a}:domain/{args.domain_name}")
 
-        group = cluster_only_security_group(
+        group = tier.security_group(
             name,
             parent=self,
-            vpc_id=args.vpc_id,
             group_name=f"{args.domain_name}-search",
             description=f"OpenSearch {args.domain_name}: HTTPS from the cluster only",
             port=443,
-            sources=args.client_security_group_ids,
             rule_description="OpenSearch HTTPS from the EKS cluster",
-            tags=tags,
         )
         # Platform administrators assume this role to manage OpenSearch security (roles, mappings).
         master_role = aws.iam.Role(
@@ -83,13 +76,8 @@ class SearchDomain(pulumi.ComponentResource):
             opts=child,
         )
         log_groups = {
-            log_type: aws.cloudwatch.LogGroup(
-                f"{name}-log-{log_type.lower().replace('_', '-')}",
-                name=f"/aws/opensearch/{args.domain_name}/{log_type.lower()}",
-                retention_in_days=args.log_retention_days,
-                kms_key_id=args.logs_key_arn,
-                tags=tags,
-                opts=child,
+            log_type: tier.log_group(
+                f"{name}-log-{log_type.lower().replace('_', '-')}", parent=self, group_name=f"/aws/opensearch/{args.domain_name}/{log_type.lower()}"
             )
             for log_type in LOG_TYPES
         }
@@ -129,7 +117,7 @@ class SearchDomain(pulumi.ComponentResource):
                 "zone_awareness_config": {"availability_zone_count": zones} if zones > 1 else None,
             },
             vpc_options={
-                "subnet_ids": pulumi.Output.from_input(args.subnet_ids).apply(lambda ids: list(ids)[:zones]),
+                "subnet_ids": pulumi.Output.from_input(tier.subnet_ids).apply(lambda ids: list(ids)[:zones]),
                 "security_group_ids": [group.id],
             },
             ebs_options={"ebs_enabled": True, "volume_type": "gp3", "volume_size": args.volume_gb},

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from stacks.components.cluster_only_security_group import cluster_only_security_group
+from stacks.components.data_tier import DataTier
 
 PORT = 5432
 LOG_EXPORTS = ["postgresql", "upgrade"]
@@ -34,13 +34,8 @@ class PostgresDatabaseArgs:
     backup_retention_days: int
     production: bool  # deletion protection, final snapshot, protect=True
     kms_key_arn: pulumi.Input[str]  # the database key: storage, Performance Insights, master secret
-    logs_key_arn: pulumi.Input[str]
-    vpc_id: pulumi.Input[str]
-    subnet_ids: pulumi.Input[list[str]]  # isolated (data) subnets
-    client_security_group_ids: list[pulumi.Input[str]]  # the only sources admitted on 5432
-    log_retention_days: int
+    tier: DataTier  # isolated subnets; clients admitted on 5432 only
     monitoring_interval_seconds: int = 60
-    tags: dict[str, str] = field(default_factory=dict)
 
 
 class PostgresDatabase(pulumi.ComponentResource):
@@ -57,20 +52,18 @@ class PostgresDatabase(pulumi.ComponentResource):
     def __init__(self, name: str, args: PostgresDatabaseArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("platform:data:PostgresDatabase", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        tags = args.tags
-        group = cluster_only_security_group(
+        tier = args.tier
+        tags = tier.tags
+        group = tier.security_group(
             name,
             parent=self,
-            vpc_id=args.vpc_id,
             group_name=f"{args.identifier}-db",
             description=f"PostgreSQL {args.identifier}: {PORT} from the cluster only",
             port=PORT,
-            sources=args.client_security_group_ids,
             rule_description="PostgreSQL from the EKS cluster",
-            tags=tags,
         )
         subnets = aws.rds.SubnetGroup(
-            f"{name}-subnets", name=args.identifier, subnet_ids=args.subnet_ids, description="isolated data subnets", tags=tags, opts=child
+            f"{name}-subnets", name=args.identifier, subnet_ids=tier.subnet_ids, description="isolated data subnets", tags=tags, opts=child
         )
         major = args.engine_version.split(".")[0]
         parameters = aws.rds.ParameterGroup(
@@ -84,15 +77,7 @@ class PostgresDatabase(pulumi.ComponentResource):
         )
         # RDS creates /aws/rds/instance/<id>/<log> itself, unencrypted and kept forever; created first, they are ours.
         log_groups = [
-            aws.cloudwatch.LogGroup(
-                f"{name}-log-{log}",
-                name=f"/aws/rds/instance/{args.identifier}/{log}",
-                retention_in_days=args.log_retention_days,
-                kms_key_id=args.logs_key_arn,
-                tags=tags,
-                opts=child,
-            )
-            for log in LOG_EXPORTS
+            tier.log_group(f"{name}-log-{log}", parent=self, group_name=f"/aws/rds/instance/{args.identifier}/{log}") for log in LOG_EXPORTS
         ]
         monitoring = aws.iam.Role(
             f"{name}-monitoring",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from stacks.components.cluster_only_security_group import cluster_only_security_group
+from stacks.components.data_tier import DataTier
 
 PORT = 6379
 
@@ -22,12 +22,7 @@ class RedisCacheArgs:
     replicas_per_shard: int
     snapshot_retention_days: int
     kms_key_arn: pulumi.Input[str]  # the cache key
-    logs_key_arn: pulumi.Input[str]
-    vpc_id: pulumi.Input[str]
-    subnet_ids: pulumi.Input[list[str]]
-    client_security_group_ids: list[pulumi.Input[str]]
-    log_retention_days: int
-    tags: dict[str, str] = field(default_factory=dict)
+    tier: DataTier  # isolated subnets; clients admitted on 6379 only
 
 
 class RedisCache(pulumi.ComponentResource):
@@ -49,20 +44,18 @@ class RedisCache(pulumi.ComponentResource):
     def __init__(self, name: str, args: RedisCacheArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("platform:data:RedisCache", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        tags = args.tags
-        group = cluster_only_security_group(
+        tier = args.tier
+        tags = tier.tags
+        group = tier.security_group(
             name,
             parent=self,
-            vpc_id=args.vpc_id,
             group_name=f"{args.group_id}-cache",
             description=f"Redis {args.group_id}: {PORT} from the cluster only",
             port=PORT,
-            sources=args.client_security_group_ids,
             rule_description="Redis from the EKS cluster",
-            tags=tags,
         )
         subnets = aws.elasticache.SubnetGroup(
-            f"{name}-subnets", name=args.group_id, subnet_ids=args.subnet_ids, description="isolated data subnets", tags=tags, opts=child
+            f"{name}-subnets", name=args.group_id, subnet_ids=tier.subnet_ids, description="isolated data subnets", tags=tags, opts=child
         )
         major = args.engine_version.split(".")[0]
         parameters = aws.elasticache.ParameterGroup(
@@ -99,14 +92,7 @@ class RedisCache(pulumi.ComponentResource):
         users = aws.elasticache.UserGroup(
             f"{name}-users", user_group_id=args.group_id, engine="redis", user_ids=[default_user.user_id, app_user.user_id], tags=tags, opts=child
         )
-        slow_log = aws.cloudwatch.LogGroup(
-            f"{name}-slow-log",
-            name=f"/aws/elasticache/{args.group_id}/slow-log",
-            retention_in_days=args.log_retention_days,
-            kms_key_id=args.logs_key_arn,
-            tags=tags,
-            opts=child,
-        )
+        slow_log = tier.log_group(f"{name}-slow-log", parent=self, group_name=f"/aws/elasticache/{args.group_id}/slow-log")
         failover = args.replicas_per_shard >= 1
         sizing = (
             {"cluster_mode": "enabled", "num_node_groups": args.shards, "replicas_per_node_group": args.replicas_per_shard}

@@ -37,6 +37,43 @@ def deny_insecure_transport(arn: str) -> dict:
     }
 
 
+def harden_bucket(
+    name: str,
+    *,
+    parent: pulumi.Resource,
+    bucket_name: str,
+    kms_key_arn: pulumi.Input[str] | None,
+    tags: dict[str, str],
+    force_destroy: bool = False,
+) -> tuple[aws.s3.Bucket, aws.s3.BucketVersioning, aws.s3.BucketPublicAccessBlock]:
+    """Create `<name>-bucket` with what every platform bucket has, children of parent: versioning, default
+    encryption (SSE-KMS with the key, SSE-S3 without one), all four public access blocks, ACLs disabled.
+
+    Returns the bucket, its versioning and its public access block, which a policy or lifecycle must wait for.
+    """
+    child = pulumi.ResourceOptions(parent=parent)
+    bucket = aws.s3.Bucket(f"{name}-bucket", bucket=bucket_name, force_destroy=force_destroy, tags=tags, opts=child)
+    versioning = aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"}, opts=child)
+    by_default = {"sse_algorithm": "aws:kms", "kms_master_key_id": kms_key_arn} if kms_key_arn is not None else {"sse_algorithm": "AES256"}
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        f"{name}-encryption",
+        bucket=bucket.id,
+        rules=[{"apply_server_side_encryption_by_default": by_default, "bucket_key_enabled": kms_key_arn is not None}],
+        opts=child,
+    )
+    block = aws.s3.BucketPublicAccessBlock(
+        f"{name}-public-access",
+        bucket=bucket.id,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+        opts=child,
+    )
+    aws.s3.BucketOwnershipControls(f"{name}-ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
+    return bucket, versioning, block
+
+
 class SecureBucket(pulumi.ComponentResource):
     """One bucket with every hardening resource pulumi_aws 7 splits out of aws.s3.Bucket."""
 
@@ -47,29 +84,9 @@ class SecureBucket(pulumi.ComponentResource):
     def __init__(self, name: str, args: SecureBucketArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("platform:data:SecureBucket", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        bucket = aws.s3.Bucket(f"{name}-bucket", bucket=args.bucket_name, force_destroy=False, tags=args.tags, opts=child)
-        versioning = aws.s3.BucketVersioning(
-            f"{name}-versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"}, opts=child
+        bucket, versioning, block = harden_bucket(
+            name, parent=self, bucket_name=args.bucket_name, kms_key_arn=args.kms_key_arn, tags=args.tags
         )
-        by_default = (
-            {"sse_algorithm": "aws:kms", "kms_master_key_id": args.kms_key_arn} if args.kms_key_arn is not None else {"sse_algorithm": "AES256"}
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=bucket.id,
-            rules=[{"apply_server_side_encryption_by_default": by_default, "bucket_key_enabled": args.kms_key_arn is not None}],
-            opts=child,
-        )
-        block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        aws.s3.BucketOwnershipControls(f"{name}-ownership", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
         statements = [deny_insecure_transport, *args.extra_statements]
         aws.s3.BucketPolicy(
             f"{name}-policy",

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from stacks.components.buckets import DataBuckets, DataBucketsArgs
+from stacks.components.data_tier import DataTier
 from stacks.components.kms_keys import DataKeys, DataKeysArgs
 from stacks.components.opensearch import SearchDomain, SearchDomainArgs
 from stacks.components.postgres import PostgresDatabase, PostgresDatabaseArgs
@@ -60,11 +61,6 @@ def program() -> None:
     settings = read_settings()
     tags, prefix = settings.tags, settings.prefix
     network, cluster = reference(Layer.NETWORK), reference(Layer.CLUSTER)
-    vpc_id, subnet_ids = network.get("vpcId"), network.get("isolatedSubnetIds")
-    # Pods run with their node's security group, which the cluster layer exports (for EKS managed node
-    # groups it is the cluster security group): the one source the data tier admits. One rule per port,
-    # because a second rule from the same group would be a duplicate that AWS refuses.
-    clients = [cluster.get("nodeSecurityGroupId")]
     identity = aws.get_caller_identity_output()
     # The layer runs in the primary region; the commercial partition only (no China or GovCloud).
     region_name, partition_name = settings.region, "aws"
@@ -72,6 +68,17 @@ def program() -> None:
     keys = DataKeys(
         "keys",
         DataKeysArgs(name_prefix=prefix, account_id=identity.account_id, region=region_name, partition=partition_name, tags=tags),
+    )
+    tier = DataTier(
+        vpc_id=network.get("vpcId"),
+        subnet_ids=network.get("isolatedSubnetIds"),
+        # Pods run with their node's security group, which the cluster layer exports (for EKS managed node
+        # groups it is the cluster security group): the one source the data tier admits. One rule per port,
+        # because a second rule from the same group would be a duplicate that AWS refuses.
+        client_security_group_ids=[cluster.get("nodeSecurityGroupId")],
+        logs_key_arn=keys.arns["logs"],
+        log_retention_days=settings.log_retention_days,
+        tags=tags,
     )
     db = settings.database
     database = PostgresDatabase(
@@ -88,12 +95,7 @@ def program() -> None:
             monitoring_interval_seconds=db.get("monitoring_interval_seconds", 60),
             production=settings.production,
             kms_key_arn=keys.arns["database"],
-            logs_key_arn=keys.arns["logs"],
-            vpc_id=vpc_id,
-            subnet_ids=subnet_ids,
-            client_security_group_ids=clients,
-            log_retention_days=settings.log_retention_days,
-            tags=tags,
+            tier=tier,
         ),
     )
     cache = settings.cache
@@ -108,12 +110,7 @@ def program() -> None:
             replicas_per_shard=cache["replicas_per_shard"],
             snapshot_retention_days=cache["snapshot_retention_days"],
             kms_key_arn=keys.arns["cache"],
-            logs_key_arn=keys.arns["logs"],
-            vpc_id=vpc_id,
-            subnet_ids=subnet_ids,
-            client_security_group_ids=clients,
-            log_retention_days=settings.log_retention_days,
-            tags=tags,
+            tier=tier,
         ),
     )
     # search.enabled false: no domain; the outputs stay declared, empty, so readers need no special case.
@@ -133,15 +130,10 @@ def program() -> None:
                 volume_gb=s["volume_gb"],
                 az_count=settings.az_count,
                 kms_key_arn=keys.arns["search"],
-                logs_key_arn=keys.arns["logs"],
                 account_id=identity.account_id,
                 region=region_name,
                 partition=partition_name,
-                vpc_id=vpc_id,
-                subnet_ids=subnet_ids,
-                client_security_group_ids=clients,
-                log_retention_days=settings.log_retention_days,
-                tags=tags,
+                tier=tier,
             ),
         )
         search_security_group = search.security_group_id
