@@ -88,6 +88,22 @@ def one_of_type(layer: LayerPlan, type_token: str) -> PlanResource:
     return found[0]
 
 
+def named(layer: LayerPlan, type_token: str, name: str) -> PlanResource:
+    """The one resource of a type with that logical name."""
+    found = [r for r in of_type(layer, type_token) if r.name == name]
+    assert len(found) == 1, f"{layer.name}: expected one {type_token} named {name}, found {[r.name for r in of_type(layer, type_token)]}"
+    return found[0]
+
+
+def provider_region(layer: LayerPlan, resource: PlanResource) -> str | None:
+    """The region of the explicit provider a resource was created with (None: the default provider)."""
+    if resource.provider is None:
+        return None
+    provider = [r for r in layer.resources if r.urn == resource.provider]
+    assert provider, f"{resource.name}: its provider {resource.provider} is not in the plan"
+    return provider[0].inputs.get("region")
+
+
 class FakeConfig:
     """The slice of pulumi.Config that a layer's settings reader uses, over a dict of raw values."""
 
@@ -110,10 +126,13 @@ class FakeConfig:
         return self.values.get(key)
 
 
-def assert_platform_tags(layer: LayerPlan, tags: dict[str, str], not_taggable: set[str] | frozenset[str]) -> None:
-    """Every taggable cloud resource of the layer carries every platform tag."""
+def assert_platform_tags(layer: LayerPlan, tags: dict[str, str], not_taggable: set[str] | frozenset[str]) -> int:
+    """Every taggable cloud resource of the layer carries every platform tag; returns how many were checked."""
+    checked = 0
     for resource in layer.resources:
         if resource.custom and resource.type not in not_taggable and not resource.type.startswith("pulumi:"):
+            checked += 1
             given = resource.inputs.get("tags") or {}
             missing = {k: v for k, v in tags.items() if given.get(k) != v}
             assert not missing, f"{resource.name} ({resource.type}): missing platform tags {missing}"
+    return checked

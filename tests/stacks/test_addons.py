@@ -11,10 +11,11 @@ import pytest
 from platformctl.config.loader import LoadedPlatform, parse_platform
 from platformctl.config.rules import _SECRET_VALUE
 from platformctl.config.sample import sample_text
+from platformctl.config.stack_config import common_config
 from platformctl.config.stack_config.addons import CHARTS
 from platformctl.core.planning import build_plan
 from platformctl.plan.model import LayerPlan, PlanResource
-from tests.stacks.conftest import fake_upstream, of_type, one_of_type
+from tests.stacks.conftest import assert_platform_tags, fake_upstream, of_type, one_of_type, sample_platform
 
 ENVS = ["dev", "prod"]
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -373,16 +374,12 @@ def test_network_policies_are_enforced_by_the_cni(layer_plan, env: str) -> None:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_every_taggable_aws_resource_carries_the_platform_tags(layer_plan, env: str) -> None:
-    from platformctl.engines.embedded.placeholders import resource_class
-
     plan = layer_plan("addons", env)
-    checked = 0
-    for r in plan.resources:
-        cls = resource_class(r.type) if r.type.startswith("aws:") else None
-        if cls is not None and hasattr(cls, "tags"):
-            checked += 1
-            tags = r.inputs.get("tags") or {}
-            assert tags.get("environment") == env and tags.get("managed-by") == "platformctl", f"{r.name}: must carry the platform tags"
+    tags = common_config(sample_platform().platform, env)["tags"]
+    # Kubernetes objects carry labels, not AWS tags; these AWS types take no tags.
+    kubernetes = {r.type for r in plan.resources if r.type.startswith("kubernetes:")}
+    not_taggable = kubernetes | {"aws:cloudwatch/eventTarget:EventTarget", "aws:iam/rolePolicy:RolePolicy", "aws:sqs/queuePolicy:QueuePolicy"}
+    checked = assert_platform_tags(plan, tags, not_taggable)
     assert checked >= 10, f"addons/{env}: expected at least 10 taggable AWS resources, checked {checked}"
 
 

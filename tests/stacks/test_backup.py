@@ -6,31 +6,24 @@ import json
 
 import pytest
 
-from platformctl.config.stack_config import layer_config
-from platformctl.plan.model import LayerPlan, PlanResource
+from platformctl.config.stack_config import common_config, layer_config
+from platformctl.plan.model import PlanResource
 from stacks.components.backup_plan import BACKUP_TAG_KEY, BACKUP_TAG_VALUE
-from tests.stacks.conftest import of_type, one_of_type, sample_platform
+from tests.stacks.conftest import assert_platform_tags, named, of_type, one_of_type, provider_region, sample_platform
 
 ENVS = ["dev", "prod"]
 PRIMARY, DR = "eu-west-1", "eu-central-1"
 RETENTION = {"dev": 7, "prod": 30}
+# Types whose AWS API takes no tags.
+NOT_TAGGABLE = {
+    "aws:backup/selection:Selection", "aws:backup/vaultLockConfiguration:VaultLockConfiguration", "aws:backup/vaultPolicy:VaultPolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:kms/alias:Alias",
+}
 
 
 def marker(resource: PlanResource, attr: str) -> str:
     return f"(known after apply: {resource.name}.{attr})"
 
-
-def named(plan: LayerPlan, type_token: str, name: str) -> PlanResource:
-    found = [r for r in of_type(plan, type_token) if r.name == name]
-    assert len(found) == 1, f"{plan.name}: expected one {type_token} named {name}, found {[r.name for r in of_type(plan, type_token)]}"
-    return found[0]
-
-
-def provider_region(plan: LayerPlan, resource: PlanResource) -> str | None:
-    if resource.provider is None:
-        return None
-    (provider,) = [r for r in plan.resources if r.urn == resource.provider]
-    return provider.inputs.get("region")
 
 
 def principals(statement: dict) -> list[str]:
@@ -158,15 +151,8 @@ def test_outputs_name_the_vaults_plan_and_key(layer_plan, env: str) -> None:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_taggable_backup_resources_carry_the_platform_tags(layer_plan, env: str) -> None:
-    plan = layer_plan("backup", env)
-    for resource in [
-        *of_type(plan, "aws:backup/vault:Vault"),
-        *of_type(plan, "aws:kms/key:Key"),
-        *of_type(plan, "aws:backup/plan:Plan"),
-        *of_type(plan, "aws:iam/role:Role"),
-    ]:
-        tags = resource.inputs.get("tags") or {}
-        assert tags.get("environment") == env and tags.get("organisation") == "acme", f"{resource.name}: must carry the platform tags"
+    tags = common_config(sample_platform().platform, env)["tags"]
+    assert_platform_tags(layer_plan("backup", env), tags, NOT_TAGGABLE)
 
 
 def test_without_dr_copies_there_is_no_dr_vault() -> None:

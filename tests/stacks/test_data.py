@@ -10,7 +10,8 @@ import pytest
 from platformctl.config.loader import LoadedPlatform
 from platformctl.core.planning import build_plan
 from platformctl.plan.model import SECRET_MARKER, LayerPlan, PlanResource, is_unknown
-from tests.stacks.conftest import fake_upstream, of_type, one_of_type, sample_platform
+from platformctl.config.stack_config import common_config
+from tests.stacks.conftest import assert_platform_tags, fake_upstream, named, of_type, one_of_type, sample_platform
 
 ENVS = ["dev", "prod"]
 PURPOSES = ["database", "cache", "search", "buckets", "logs"]
@@ -19,6 +20,14 @@ VPC_ID = "(known after apply: network.vpcId)"
 CLUSTER_SGS = {"(known after apply: cluster.nodeSecurityGroupId)"}
 BUCKET_ROLES = ["assets", "uploads", "exports", "access-logs"]
 SNOWFLAKE_USER = "arn:aws:iam::123456789012:user/abc1-s-v2st1234"
+# Types whose AWS API takes no tags.
+NOT_TAGGABLE = {
+    "aws:kms/alias:Alias", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/rolePolicy:RolePolicy",
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "aws:secretsmanager/secretVersion:SecretVersion",
+    "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+}
 
 
 def marker(name: str, attr: str) -> str:
@@ -32,11 +41,6 @@ def key_arn(purpose: str) -> str:
 def sizes(env: str) -> Any:
     return sample_platform().platform.environments[env]
 
-
-def named(plan: LayerPlan, type_token: str, name: str) -> PlanResource:
-    found = [r for r in of_type(plan, type_token) if r.name == name]
-    assert len(found) == 1, f"{plan.name}: expected one {type_token} named {name}, found {[r.name for r in of_type(plan, type_token)]}"
-    return found[0]
 
 
 def policy(resource: PlanResource, field: str) -> dict:
@@ -473,13 +477,5 @@ def test_canary_detector_catches_a_literal_password() -> None:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_every_taggable_resource_carries_the_platform_tags(layer_plan, env: str) -> None:
-    plan = layer_plan("data", env)
-    taggable = {
-        "aws:kms/key:Key", "aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:opensearch/domain:Domain",
-        "aws:s3/bucket:Bucket", "aws:ec2/securityGroup:SecurityGroup", "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role",
-        "aws:secretsmanager/secret:Secret", "aws:elasticache/user:User", "aws:elasticache/userGroup:UserGroup",
-    }
-    for resource in plan.resources:
-        if resource.type in taggable:
-            tags = resource.inputs.get("tags") or {}
-            assert tags.get("environment") == env and tags.get("managed-by") == "platformctl", f"{resource.name}: must carry the platform tags"
+    tags = common_config(sample_platform().platform, env)["tags"]
+    assert_platform_tags(layer_plan("data", env), tags, NOT_TAGGABLE)

@@ -17,7 +17,7 @@ from platformctl.core.planning import build_plan
 from platformctl.paths import stacks_dir
 from platformctl.plan.model import LayerPlan, PlanResource
 from stacks.outputs import OUTPUTS, Layer
-from tests.stacks.conftest import fake_upstream, of_type, one_of_type, sample_platform
+from tests.stacks.conftest import assert_platform_tags, fake_upstream, named, of_type, one_of_type, sample_platform
 
 ENABLED_ENVS = ["staging", "prod"]
 REPLICATED = ("assets", "uploads", "exports")
@@ -60,11 +60,6 @@ def variant_plan(env: str, section: str, **changes: Any) -> LayerPlan:
         _VARIANTS[key] = build_plan(loaded=loaded, env=env, layers=["dr"], upstream=fake_upstream("dr", loaded)).layer("dr")
     return _VARIANTS[key]
 
-
-def named(plan: LayerPlan, type_token: str, name: str) -> PlanResource:
-    found = [r for r in of_type(plan, type_token) if r.name == name]
-    assert len(found) == 1, f"{plan.name}: expected one {type_token} named {name}, found {[r.name for r in of_type(plan, type_token)]}"
-    return found[0]
 
 
 def key_arn(role: str) -> str:
@@ -433,25 +428,23 @@ def test_network_and_cluster_reuse_the_primary_layers_components(layer_plan, env
         assert token in types, f"dr/{env}: the DR region must reuse {token}, not a copy of it"
 
 
-# Components of other layers set their own tagging; the dr layer's own components must tag everything taggable.
-_REUSED_ROOTS = ("DrNetwork", "DrPilotCluster")
+# Types whose AWS API takes no tags.
+NOT_TAGGABLE = {
+    "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+    "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:kms/alias:Alias",
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "aws:route53/record:Record",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketVersioning:BucketVersioning", "aws:sqs/queuePolicy:QueuePolicy",
+}
 
 
 @pytest.mark.parametrize("env", ENABLED_ENVS)
 def test_every_taggable_dr_resource_carries_the_platform_tags(layer_plan, env: str) -> None:
     from platformctl.config.stack_config import common_config
-    from platformctl.engines.embedded.placeholders import resource_class
 
-    plan = layer_plan("dr", env)
-    tags = common_config(platform(), env)["tags"]
-    reused = {r.urn for root in plan.resources if root.type.split(":")[-1] in _REUSED_ROOTS for r in descendants(plan, root.name)}
-    checked = 0
-    for r in plan.resources:
-        cls = resource_class(r.type)
-        if not r.custom or r.urn in reused or cls is None or not isinstance(getattr(cls, "tags", None), property):
-            continue
-        checked += 1
-        assert tags.items() <= (r.inputs.get("tags") or {}).items(), f"{r.name} ({r.type}): must carry the platform tags {tags}"
+    checked = assert_platform_tags(layer_plan("dr", env), common_config(platform(), env)["tags"], NOT_TAGGABLE)
     assert checked > 15, f"dr/{env}: only {checked} taggable resources checked"
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from platformctl.config.loader import LoadedPlatform
-from platformctl.config.stack_config import layer_config
+from platformctl.config.stack_config import common_config, layer_config
 from platformctl.core.planning import build_plan
-from platformctl.plan.model import LayerPlan, PlanResource
-from tests.stacks.conftest import fake_upstream, of_type, one_of_type, sample_platform
+from platformctl.plan.model import PlanResource
+from tests.stacks.conftest import assert_platform_tags, fake_upstream, named, of_type, one_of_type, provider_region, sample_platform
 
 ENVS = ["dev", "prod"]
 PRIMARY = "eu-west-1"
@@ -19,6 +19,11 @@ MANAGED_GROUPS = {
     "AWSManagedRulesSQLiRuleSet",
 }
 ONE_YEAR = 31_536_000
+# Types whose AWS API takes no tags.
+NOT_TAGGABLE = {
+    "aws:acm/certificateValidation:CertificateValidation", "aws:cloudfront/originAccessControl:OriginAccessControl",
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "aws:route53/record:Record",
+}
 
 
 def marker(resource: PlanResource | str, attr: str) -> str:
@@ -29,20 +34,6 @@ def marker(resource: PlanResource | str, attr: str) -> str:
 def zone_name(env: str) -> str:
     return f"{env}.acme.example.com"
 
-
-def named(plan: LayerPlan, type_token: str, name: str) -> PlanResource:
-    found = [r for r in of_type(plan, type_token) if r.name == name]
-    assert len(found) == 1, f"{plan.name}: expected one {type_token} named {name}, found {[r.name for r in of_type(plan, type_token)]}"
-    return found[0]
-
-
-def provider_region(plan: LayerPlan, resource: PlanResource) -> str | None:
-    """The region of the explicit provider a resource was created with (None: the default provider)."""
-    if resource.provider is None:
-        return None
-    provider = [r for r in plan.resources if r.urn == resource.provider]
-    assert provider, f"{resource.name}: its provider {resource.provider} is not in the plan"
-    return provider[0].inputs.get("region")
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -254,16 +245,8 @@ def test_edge_writes_no_second_policy_on_the_data_layers_bucket(layer_plan, env:
 
 @pytest.mark.parametrize("env", ENVS)
 def test_taggable_edge_resources_carry_the_platform_tags(layer_plan, env: str) -> None:
-    plan = layer_plan("edge", env)
-    taggable = [
-        *of_type(plan, "aws:route53/zone:Zone"),
-        *of_type(plan, "aws:acm/certificate:Certificate"),
-        *of_type(plan, "aws:cloudfront/distribution:Distribution"),
-        *of_type(plan, "aws:wafv2/webAcl:WebAcl"),
-    ]
-    for resource in taggable:
-        tags = resource.inputs.get("tags") or {}
-        assert tags.get("environment") == env and tags.get("organisation") == "acme", f"{resource.name}: must carry the platform tags"
+    tags = common_config(sample_platform().platform, env)["tags"]
+    assert_platform_tags(layer_plan("edge", env), tags, NOT_TAGGABLE)
 
 
 @pytest.mark.parametrize("env", ENVS)

@@ -10,7 +10,7 @@ import pytest
 from platformctl.config.stack_config import layer_config
 from platformctl.plan.model import LayerPlan, PlanResource
 from stacks.outputs import OUTPUTS, Layer
-from tests.stacks.conftest import FakeConfig, assert_platform_tags, of_type, one_of_type, sample_platform
+from tests.stacks.conftest import FakeConfig, assert_platform_tags, named, of_type, one_of_type, sample_platform
 
 SIZES = {"dev": {"azs": 2, "nats": 1}, "prod": {"azs": 3, "nats": 3}}
 TIERS = {"public": "publicSubnetCidrs", "private": "privateSubnetCidrs", "isolated": "isolatedSubnetCidrs"}
@@ -38,11 +38,6 @@ def ref(resource: PlanResource, attr: str = "id") -> str:
     """How the plan shows an output of another resource of the layer."""
     return f"(known after apply: {resource.name}.{attr})"
 
-
-def named(plan: LayerPlan, type_token: str, name: str) -> PlanResource:
-    found = [r for r in of_type(plan, type_token) if r.name == name]
-    assert len(found) == 1, f"{plan.name}: expected one {type_token} named {name}, found {[r.name for r in of_type(plan, type_token)]}"
-    return found[0]
 
 
 def tier_subnets(plan: LayerPlan, tier: str) -> list[PlanResource]:
