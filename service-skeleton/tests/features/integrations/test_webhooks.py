@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from app.about import SERVICE_NAME  # queue and key names follow the service's name
 from app.features.integrations import WebhookEvent, sign
 from app.features.integrations.webhooks import verify_signature
 
@@ -107,7 +108,7 @@ async def test_replay_is_caught_across_instances_through_redis(
     client = aioredis.Redis.from_url(redis_clean)
     try:
         keys = [k.decode() for k in await client.keys("*webhooks*")]
-        assert keys == ["skeleton:webhooks:seen:github:evt-1"]
+        assert keys == [f"{SERVICE_NAME}:webhooks:seen:github:evt-1"]
         assert 0 < await client.ttl(keys[0]) <= 600  # twice the 300 s tolerance
     finally:
         await client.aclose()

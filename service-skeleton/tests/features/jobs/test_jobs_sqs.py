@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from prometheus_client import CollectorRegistry
 
+from app.about import SERVICE_NAME  # queue and key names follow the service's name
 from app.features.jobs.consumer import RetryPolicy, Worker
 from app.features.jobs.handlers import JobContext, JobHandlers, PermanentJobError
 from app.features.jobs.idempotency import MemoryIdempotencyStore
@@ -33,12 +34,12 @@ def sqs(aws: str) -> Any:
 
 
 def _queues(sqs: Any, *, redrive_max: int | None = None) -> tuple[str, str]:
-    dlq_url = sqs.create_queue(QueueName="skeleton-jobs-dlq")["QueueUrl"]
+    dlq_url = sqs.create_queue(QueueName=f"{SERVICE_NAME}-jobs-dlq")["QueueUrl"]
     attrs: dict[str, str] = {"VisibilityTimeout": "30"}
     if redrive_max is not None:
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         attrs["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(redrive_max)})
-    queue_url = sqs.create_queue(QueueName="skeleton-jobs", Attributes=attrs)["QueueUrl"]
+    queue_url = sqs.create_queue(QueueName=f"{SERVICE_NAME}-jobs", Attributes=attrs)["QueueUrl"]
     return queue_url, dlq_url
 
 
@@ -77,7 +78,7 @@ def _messages(sqs: Any, url: str) -> list[dict[str, Any]]:
 
 async def test_from_settings_resolves_queue_by_name_and_enqueue_consume(sqs: Any) -> None:
     queue_url, _ = _queues(sqs)
-    queue = SqsJobQueue.from_settings(JobsSettings(region="us-east-1"), service_name="skeleton")
+    queue = SqsJobQueue.from_settings(JobsSettings(region="us-east-1"), service_name=SERVICE_NAME)
     assert queue.queue_url == queue_url
     handlers, seen = _recorder()
     message_id = await queue.send(Job(type="demo", payload={"n": 1}, idempotency_key="k1"))

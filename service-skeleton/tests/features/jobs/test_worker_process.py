@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app.about import SERVICE_NAME  # queue and key names follow the service's name
 from app.features.jobs.local_queue import SqliteJobQueue
 from app.features.jobs.queue import Job
 
@@ -67,7 +68,7 @@ def start_worker(
 
 
 def _queue(workdir: Path) -> SqliteJobQueue:
-    return SqliteJobQueue(workdir / "jobs" / "queue.sqlite3", name="skeleton-jobs", dlq_name="skeleton-jobs-dlq")
+    return SqliteJobQueue(workdir / "jobs" / "queue.sqlite3", name=f"{SERVICE_NAME}-jobs", dlq_name=f"{SERVICE_NAME}-jobs-dlq")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> tuple[int, str]:
@@ -133,7 +134,7 @@ def test_failing_job_lands_in_the_local_dead_letter_queue(
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = start_worker(JOBS_MAX_RECEIVES="3", JOBS_BACKOFF_BASE_SECONDS="0", JOBS_METRICS_PORT=str(port))
-    _wait_for(lambda: asyncio.run(queue.counts()) == {"skeleton-jobs-dlq": 1})
+    _wait_for(lambda: asyncio.run(queue.counts()) == {f"{SERVICE_NAME}-jobs-dlq": 1})
     metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
     assert 'jobs_failed_total{type="test.fail"} 3.0' in metrics
     assert 'jobs_dead_lettered_total{reason="max_receives",type="test.fail"} 1.0' in metrics
