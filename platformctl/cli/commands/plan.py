@@ -59,4 +59,8 @@ def plan(
         stdout.print(summary_table(result))
     if out is not None:
         stderr.print(f"Wrote the plan to {out}.")
-    stderr.print(f"Next: review it, then `platformctl up --env {env}` with AWS credentials and the Pulumi CLI.")
+    # `up` is not a command yet: point at what applies a layer today.
+    stderr.print(
+        "Next: review it; `platformctl doctor` checks what applying it needs (AWS credentials, the Pulumi CLI), "
+        "and each layer applies with `cd stacks/<layer> && pulumi up`."
+    )
