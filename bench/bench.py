@@ -1,4 +1,5 @@
-"""Benchmarks of platformctl (not tests): --help start-up and plan wall time / peak RSS against their floors.
+"""Benchmarks of platformctl (not tests): --help start-up and plan wall time / peak RSS against their
+floors, and new-service wall time (target: under 1 s).
 
 Run: .venv/bin/python bench/bench.py [--runs N]
 """
@@ -12,6 +13,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,6 +50,18 @@ def touched_modules() -> list[str]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def new_service_seconds(runs: int) -> float:
+    """Median wall time of `new-service` with every feature (copy, render, git init and commit)."""
+    with tempfile.TemporaryDirectory() as folder:
+        argv = [str(Path(PY).parent / "platformctl"), "new-service", "orders", "--with", "all", "--yes", "--dir"]
+        times = []
+        for i in range(runs):
+            start = time.perf_counter()
+            subprocess.run([*argv, str(Path(folder) / f"orders-{i}")], check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
@@ -75,6 +89,8 @@ def main() -> None:
         "floor_peak_rss_mib": round(floor_rss / 1024, 1),
         "plan_prod_resources": int(count),
         "pulumi_modules_touched": len(modules),
+        "new_service_seconds": round(new_service_seconds(args.runs), 3),
+        "new_service_target_seconds": 1.0,
     }
     print(json.dumps(report, indent=2))
 
