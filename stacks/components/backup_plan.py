@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-# Resources that carry this tag are backed up daily. The data layer tags its database, buckets and file systems.
+# Resources that carry this tag are backed up daily: the data layer puts it on what must be kept (see
+# BACKUP_TAGS in stacks/data/program.py), so a new resource opts in by its tag, not by an edit here.
 BACKUP_TAG_KEY = "backup"
 BACKUP_TAG_VALUE = "daily"
 

@@ -21,6 +21,9 @@ class DataBucketsArgs:
     account_id: pulumi.Input[str]
     log_retention_days: int
     tags: dict[str, str] = field(default_factory=dict)
+    # Roles whose buckets also carry backup_tags, the tags AWS Backup selects by.
+    backed_up_roles: tuple[str, ...] = ()
+    backup_tags: dict[str, str] = field(default_factory=dict)
 
 
 class DataBuckets(pulumi.ComponentResource):
@@ -93,7 +96,7 @@ class DataBuckets(pulumi.ComponentResource):
                     kms_key_arn=args.kms_key_arn,
                     log_bucket=logs.bucket_name,
                     extra_statements=extras.get(role, []),
-                    tags={**args.tags, "purpose": role},
+                    tags={**args.tags, "purpose": role, **(args.backup_tags if role in args.backed_up_roles else {})},
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -36,6 +36,8 @@ class PostgresDatabaseArgs:
     kms_key_arn: pulumi.Input[str]  # the database key: storage, Performance Insights, master secret
     tier: DataTier  # isolated subnets; clients admitted on 5432 only
     monitoring_interval_seconds: int = 60
+    # On the primary only: AWS Backup selects by tag, and a replica holds nothing the primary does not.
+    backup_tags: dict[str, str] = field(default_factory=dict)
 
 
 class PostgresDatabase(pulumi.ComponentResource):
@@ -116,7 +118,6 @@ class PostgresDatabase(pulumi.ComponentResource):
             copy_tags_to_snapshot=True,
             auto_minor_version_upgrade=True,
             deletion_protection=args.production,
-            tags=tags,
         )
         primary = aws.rds.Instance(
             f"{name}-primary",
@@ -140,6 +141,7 @@ class PostgresDatabase(pulumi.ComponentResource):
             delete_automated_backups=not args.production,
             skip_final_snapshot=not args.production,
             final_snapshot_identifier=f"{args.identifier}-final" if args.production else None,
+            tags={**tags, **args.backup_tags},
             **common,
             opts=pulumi.ResourceOptions(parent=self, protect=args.production, depends_on=[*log_groups, attachment]),
         )
@@ -150,6 +152,7 @@ class PostgresDatabase(pulumi.ComponentResource):
                 # Same region: the source is named by identifier; the replica inherits engine, subnets, credentials.
                 replicate_source_db=primary.identifier,
                 skip_final_snapshot=True,  # RDS takes no final snapshot of a replica
+                tags=tags,
                 **common,
                 opts=child,
             )

@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from stacks.components.backup_plan import BACKUP_TAG_KEY, BACKUP_TAG_VALUE
 from stacks.components.buckets import DataBuckets, DataBucketsArgs
 from stacks.components.data_tier import DataTier
 from stacks.components.kms_keys import DataKeys, DataKeysArgs
@@ -16,6 +17,13 @@ from stacks.components.postgres import PostgresDatabase, PostgresDatabaseArgs
 from stacks.components.redis import RedisCache, RedisCacheArgs
 from stacks.components.warehouse import WarehouseAccess, WarehouseAccessArgs
 from stacks.outputs import Layer, export_outputs, reference
+
+# The backup layer's daily plan takes what carries this tag and copies it to the DR region: the primary
+# database and the buckets whose objects exist nowhere else. Not the assets bucket (the build publishes
+# it again), not the access logs, not the read replicas (copies of the primary); Redis (a cache) and
+# OpenSearch (rebuilt from the database, with its own automated snapshots) are not AWS Backup resources.
+BACKUP_TAGS = {BACKUP_TAG_KEY: BACKUP_TAG_VALUE}
+BACKED_UP_BUCKETS = ("uploads", "exports")
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ def program() -> None:
             production=settings.production,
             kms_key_arn=keys.arns["database"],
             tier=tier,
+            backup_tags=BACKUP_TAGS,
         ),
     )
     cache = settings.cache
@@ -142,7 +151,13 @@ def program() -> None:
     buckets = DataBuckets(
         "buckets",
         DataBucketsArgs(
-            name_prefix=prefix, kms_key_arn=keys.arns["buckets"], account_id=identity.account_id, log_retention_days=settings.log_retention_days, tags=tags
+            name_prefix=prefix,
+            kms_key_arn=keys.arns["buckets"],
+            account_id=identity.account_id,
+            log_retention_days=settings.log_retention_days,
+            tags=tags,
+            backed_up_roles=BACKED_UP_BUCKETS,
+            backup_tags=BACKUP_TAGS,
         ),
     ).buckets
     # No Snowflake storage integration configured (warehouse.snowflake_aws_principal/external_id unset):

@@ -11,6 +11,7 @@ from platformctl.config.loader import LoadedPlatform
 from platformctl.core.planning import build_plan
 from platformctl.plan.model import SECRET_MARKER, LayerPlan, PlanResource, is_unknown
 from platformctl.config.stack_config import common_config
+from stacks.components.backup_plan import BACKUP_TAG_KEY, BACKUP_TAG_VALUE
 from tests.stacks.conftest import assert_platform_tags, fake_upstream, named, of_type, one_of_type, sample_platform
 
 ENVS = ["dev", "prod"]
@@ -441,6 +442,39 @@ def test_snowflake_role_reads_only_the_exports_bucket_and_key(env: str) -> None:
         assert all(a.split(":")[1].startswith(("Get", "List", "Decrypt")) for a in actions), f"{inline.name}: read-only actions, got {actions}"
         assert statement["Resource"] in (exports, f"{exports}/*", key_arn("buckets")), f"{inline.name}: only the exports bucket and its key"
     assert plan.outputs["snowflakeRoleArn"] == marker(role.name, "arn"), "data: snowflakeRoleArn output"
+
+
+# --- Backup selection --------------------------------------------------------------------------
+
+# What the backup layer's daily plan must take: the primary database and the buckets whose objects exist
+# nowhere else. Not the replicas, the assets (rebuilt by the build) or the access logs.
+BACKED_UP = {"postgres-primary", "buckets-uploads-bucket", "buckets-exports-bucket"}
+
+
+def backup_tagged(plan: LayerPlan) -> set[str]:
+    return {r.name for r in plan.resources if r.custom and (r.inputs.get("tags") or {}).get(BACKUP_TAG_KEY) == BACKUP_TAG_VALUE}
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_backup_tag_on_the_primary_database_and_the_uploads_and_exports_buckets_only(layer_plan, env: str) -> None:
+    plan = layer_plan("data", env)
+    tagged = backup_tagged(plan)
+    missing = BACKED_UP - tagged
+    assert not missing, f"{sorted(missing)}: must carry {BACKUP_TAG_KEY}={BACKUP_TAG_VALUE}, or the backup layer's selection skips them"
+    replicas = {r.name for r in of_type(plan, "aws:rds/instance:Instance") if r.name != "postgres-primary"}
+    not_backed_up = replicas | {"buckets-assets-bucket", "buckets-access-logs-bucket"}
+    assert not tagged & not_backed_up, f"{sorted(tagged & not_backed_up)}: replicas, assets and access logs must not carry {BACKUP_TAG_KEY}={BACKUP_TAG_VALUE}"
+    assert tagged == BACKED_UP, f"{sorted(tagged - BACKED_UP)}: nothing but {sorted(BACKED_UP)} is backed up"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_the_backup_layers_selection_picks_up_what_data_tagged(full_plan, env: str) -> None:
+    plan = full_plan(env)
+    selection = one_of_type(plan.layer("backup"), "aws:backup/selection:Selection")
+    (condition,) = selection.inputs["selectionTags"]
+    data = plan.layer("data")
+    selected = {r.name for r in data.resources if r.custom and (r.inputs.get("tags") or {}).get(condition["key"]) == condition["value"]}
+    assert condition["type"] == "STRINGEQUALS" and selected == BACKED_UP, f"{selection.name}: selects {sorted(selected)} of the data layer, expected {sorted(BACKED_UP)}"
 
 
 # --- Canary and cross-cutting ------------------------------------------------------------------
