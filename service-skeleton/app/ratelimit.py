@@ -10,24 +10,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
-from redis.exceptions import NoScriptError, RedisError, ResponseError
+from redis.exceptions import RedisError
 
 from app.metrics import Metrics
 from app.problems import Problem
-from app.redis_fast import RedisReplyError
+from app.redis_batch import BatchedScript
 from app.redis_store import RedisStore
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(second|minute|hour|day)s?\s*$")
 
 # INCR and PEXPIRE in one script: the counter can never be left without an expiry, and
-# concurrent requests from many pods are serialised by Redis.
+# concurrent requests from many pods are serialised by Redis. With a second key, the script also
+# returns that cache entry, so a cache-hit read costs one round trip in all (a pcall: a key of the
+# wrong type is a cache miss, never a failed rate limit).
 _SCRIPT = """
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {count, ttl}
+if KEYS[2] == nil then return {count, ttl} end
+local cached = redis.pcall('GET', KEYS[2])
+if type(cached) == 'table' then cached = false end
+return {count, ttl, cached}
 """
 
 
@@ -83,7 +88,7 @@ class RateLimiter:
         self.store = store
         self.metrics = metrics
         self.local = LocalWindows()
-        self._sha: str | None = None
+        self._script = BatchedScript(store.client, _SCRIPT) if store.client is not None else None
 
     def limit_for(self, route_name: str) -> Limit:
         return self.limits.get(route_name, self.default)
@@ -91,7 +96,7 @@ class RateLimiter:
     async def hit(self, key: str, limit: Limit, prefetch: str | None = None) -> tuple[Decision | None, Any]:
         """Count one request. Returns (decision or None when failing open, prefetched value).
 
-        With `prefetch`, the cache GET of that key rides in the same pipeline: one round trip.
+        With `prefetch`, the cache GET of that key rides in the same script call: one round trip.
         """
         if self.store.client is None:
             count, reset = self.local.hit(key, limit.window_seconds)
@@ -100,7 +105,7 @@ class RateLimiter:
             return None, _NOT_FETCHED
         try:
             count, ttl_ms, cached = await self._redis_hit(key, limit, prefetch)
-        except (RedisError, RedisReplyError, OSError) as exc:
+        except (RedisError, OSError) as exc:
             self.store.failed("rate_limit", exc)
             return None, _NOT_FETCHED
         if self.store.last_error:
@@ -108,54 +113,10 @@ class RateLimiter:
         return self._decide(limit, count, ttl_ms / 1000), cached
 
     async def _redis_hit(self, key: str, limit: Limit, prefetch: str | None) -> tuple[int, int, Any]:
-        if self.store.fast is not None:
-            return await self._fast_hit(key, limit, prefetch)
-        client = self.store.client
-        assert client is not None
-        if self._sha is None:
-            self._sha = await client.script_load(_SCRIPT)
-        for attempt in (1, 2):
-            pipe = client.pipeline(transaction=False)
-            pipe.evalsha(self._sha, 1, key, str(limit.window_seconds * 1000))
-            if prefetch is not None:
-                pipe.get(prefetch)
-            try:
-                results = await pipe.execute()
-            except (NoScriptError, ResponseError) as exc:
-                # Redis restarted or was flushed: the script cache is gone. Load it again once.
-                if attempt == 2 or not (isinstance(exc, NoScriptError) or "NOSCRIPT" in str(exc)):
-                    raise
-                self._sha = await client.script_load(_SCRIPT)
-                continue
-            count, ttl_ms = results[0]
-            return int(count), int(ttl_ms), results[1] if prefetch is not None else _NOT_FETCHED
-        raise AssertionError("unreachable")
-
-    async def _fast_hit(self, key: str, limit: Limit, prefetch: str | None) -> tuple[int, int, Any]:
-        fast = self.store.fast
-        assert fast is not None
-        for attempt in (1, 2):
-            if self._sha is None:
-                (sha,) = await fast.execute(("SCRIPT", "LOAD", _SCRIPT))
-                if isinstance(sha, RedisReplyError):
-                    raise sha
-                self._sha = sha.decode()
-            commands: list[tuple[Any, ...]] = [("EVALSHA", self._sha, 1, key, limit.window_seconds * 1000)]
-            if prefetch is not None:
-                commands.append(("GET", prefetch))
-            replies = await fast.execute(*commands)
-            counted = replies[0]
-            if isinstance(counted, RedisReplyError):
-                # Redis restarted or was flushed: the script cache is gone. Load it again once.
-                if attempt == 1 and str(counted).startswith("NOSCRIPT"):
-                    self._sha = None
-                    continue
-                raise counted
-            cached = NOT_FETCHED
-            if prefetch is not None and not isinstance(replies[1], RedisReplyError):
-                cached = replies[1]
-            return int(counted[0]), int(counted[1]), cached
-        raise AssertionError("unreachable")
+        assert self._script is not None
+        keys = [key] if prefetch is None else [key, prefetch]
+        reply = await self._script(keys=keys, args=[limit.window_seconds * 1000])
+        return int(reply[0]), int(reply[1]), reply[2] if prefetch is not None else _NOT_FETCHED
 
     @staticmethod
     def _decide(limit: Limit, count: int, reset_seconds: float) -> Decision:

@@ -8,7 +8,6 @@ import time
 import redis.asyncio as aioredis
 
 from app.log import get_logger
-from app.redis_fast import PipelinedRedis
 
 _log = get_logger("app.redis")
 
@@ -18,7 +17,6 @@ class RedisStore:
 
     def __init__(self, url: str | None, *, timeout: float = 0.25, retry_after: float = 5.0) -> None:
         self.client: aioredis.Redis | None = None
-        self.fast: PipelinedRedis | None = None
         if url:
             # BlockingConnectionPool checks connections outside its lock; the default pool holds
             # the lock across that check, which serialises every request under load.
@@ -31,8 +29,6 @@ class RedisStore:
                 timeout=timeout,
             )
             self.client = aioredis.Redis(connection_pool=pool)
-            if PipelinedRedis.supports(url):  # the hot path's own auto-pipelined connection
-                self.fast = PipelinedRedis(url, timeout=timeout)
         self.retry_after = retry_after
         self._down_until = 0.0
         self.last_error: str | None = None
@@ -66,7 +62,5 @@ class RedisStore:
         self.succeeded()
 
     async def aclose(self) -> None:
-        if self.fast is not None:
-            await self.fast.aclose()
         if self.client is not None:
             await self.client.aclose()

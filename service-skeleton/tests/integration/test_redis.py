@@ -8,6 +8,7 @@ import asyncio
 import pytest
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
+from redis.asyncio.connection import AbstractConnection
 
 pytestmark = pytest.mark.integration
 
@@ -96,37 +97,37 @@ async def test_cache_hit_takes_one_redis_round_trip(redis_clean, client_factory,
         assert miss.headers["x-cache"] == "miss"
 
         round_trips: list[str] = []
+        sent: list[tuple] = []
+        writes: list[bytes] = []
         original_execute = Pipeline.execute
         original_command = aioredis.Redis.execute_command
+        original_send = AbstractConnection.send_packed_command
 
         async def counting_execute(self, *args, **kwargs):
             round_trips.append("pipeline:" + ",".join(str(c[0][0]) for c in self.command_stack))
+            sent.extend(c[0] for c in self.command_stack)
             return await original_execute(self, *args, **kwargs)
 
         async def counting_command(self, *args, **kwargs):
             round_trips.append(str(args[0]))
             return await original_command(self, *args, **kwargs)
 
+        async def counting_send(self, command, *args, **kwargs):
+            writes.append(command)
+            return await original_send(self, command, *args, **kwargs)
+
         monkeypatch.setattr(Pipeline, "execute", counting_execute)
         monkeypatch.setattr(aioredis.Redis, "execute_command", counting_command)
-        fast = client.app.state.redis_store.fast
-        sent: list[tuple] = []
-        original_fast = fast.execute
-
-        async def counting_fast(*commands):
-            sent.append(tuple(c[0] for c in commands))
-            return await original_fast(*commands)
-
-        monkeypatch.setattr(fast, "execute", counting_fast)
-        before = fast.round_trips
+        monkeypatch.setattr(AbstractConnection, "send_packed_command", counting_send)
         hit = await client.get(f"/items/{item['id']}", headers=editor)
         assert hit.status_code == 200
         assert hit.headers["x-cache"] == "hit"
         assert hit.json() == miss.json()
-        # The rate-limit script and the cache read share one write and one reply read.
-        assert sent == [("EVALSHA", "GET")]
-        assert fast.round_trips - before == 1
-        assert round_trips == []  # nothing else went to Redis
+        # The rate-limit script also reads the cache entry: one command, one write, nothing else.
+        assert round_trips == ["pipeline:EVALSHA"]
+        assert len(writes) == 1
+        (command,) = sent
+        assert command[2:5] == (2, "rl:items.get:u:alice", f"items:{item['id']}")
 
 
 async def test_cache_is_invalidated_on_update_and_delete(redis_clean, client_factory, editor):

@@ -157,17 +157,25 @@ def test_passwords_from_their_own_files_join_the_urls(tmp_path, monkeypatch):
         "app",
         {"ssl": "require"},
     )
-    from app.redis_fast import PipelinedRedis
+    from redis.asyncio.connection import SSLConnection
 
-    redis = PipelinedRedis(settings.redis_url)
-    assert (redis.password, redis.host, redis.port, redis.ssl is not None) == ("tok:en", "cache.internal", 6380, True)
+    from app.redis_store import RedisStore
+
+    pool = RedisStore(settings.redis_url).client.connection_pool  # what the service connects with
+    kwargs = pool.connection_kwargs
+    assert (kwargs["password"], kwargs["host"], kwargs["port"], pool.connection_class) == (
+        "tok:en",
+        "cache.internal",
+        6380,
+        SSLConnection,
+    )
     assert "p@ss" not in repr(settings) and "tok:en" not in repr(settings.redis_password)
 
 
-async def test_redis_password_reaches_both_clients(redis_server_factory, client_factory, auth_header):
+async def test_redis_password_reaches_the_client(redis_server_factory, client_factory, auth_header):
     server = redis_server_factory("--requirepass", "s3cr3t")
     async with client_factory(redis_url=server.url, redis_password="s3cr3t", rate_limits={"default": "1/minute"}) as client:
         alice = auth_header(sub="alice")
-        assert (await client.get("/items", headers=alice)).status_code == 200  # fast client: AUTH ok
+        assert (await client.get("/items", headers=alice)).status_code == 200  # rate-limit script: AUTH ok
         assert (await client.get("/items", headers=alice)).status_code == 429  # and it counts
-        assert (await client.get("/readyz")).json()["checks"]["redis"] == {"status": "ok"}  # redis-py too
+        assert (await client.get("/readyz")).json()["checks"]["redis"] == {"status": "ok"}  # PING too
