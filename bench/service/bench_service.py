@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-SKELETON = HERE.parents[1] / "service-skeleton"
+SKELETON = HERE.parents[1] / "service-skeleton"  # --skeleton DIR measures another copy (A/B)
 LOADGEN = HERE / "loadgen.py"
 MIN_RATIO = 0.6
 MAX_P99_MS = 25.0
@@ -50,6 +50,13 @@ end
 """
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux): CPU per request is steadier than req/s on a
+    machine that other work shares."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class BenchError(Exception):
     """The benchmark could not run (a server did not start, a request failed)."""
 
@@ -62,6 +69,8 @@ class Load:
     p99_ms: float
     errors: int
     non_2xx: int
+    server_cpu_us: float = 0.0  # server CPU per request
+
 
     @property
     def rps(self) -> float:
@@ -115,8 +124,8 @@ def cache_counts(base: str) -> dict[str, float]:
 class Servers:
     """redis-server, the service and the bare app on free loopback ports; all stopped on exit."""
 
-    def __init__(self, stack: ExitStack, workdir: Path, python: str) -> None:
-        self.stack, self.workdir, self.python = stack, workdir, python
+    def __init__(self, stack: ExitStack, workdir: Path, python: str, skeleton: Path) -> None:
+        self.stack, self.workdir, self.python, self.skeleton = stack, workdir, python, skeleton
         self.env = {
             **os.environ,
             "ENVIRONMENT": "local",  # the dev issuer signs the benchmark's token
@@ -134,7 +143,7 @@ class Servers:
     def _spawn(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
         log = open(self.workdir / f"{name}.log", "wb")  # noqa: SIM115 (closed by the stack)
         self.stack.callback(log.close)
-        process = subprocess.Popen(argv, cwd=SKELETON, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(argv, cwd=self.skeleton, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.stack.callback(self._stop, process)
         return process
 
@@ -168,7 +177,7 @@ class Servers:
                 raise BenchError(f"redis-server did not start\n{self.log_tail('redis')}")
             time.sleep(0.02)
 
-    def start_app(self, name: str, target: str, ready_path: str) -> str:
+    def start_app(self, name: str, target: str, ready_path: str) -> tuple[str, int]:
         port = free_port()
         process = self._spawn(name, [self.python, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port), *UVICORN_ARGS])
         base = f"http://127.0.0.1:{port}"
@@ -176,11 +185,11 @@ class Servers:
             wait_for(base + ready_path, process=process)
         except BenchError as exc:
             raise BenchError(f"{exc}\n{self.log_tail(name)}") from None
-        return base
+        return base, process.pid
 
     def mint_token(self) -> str:
         argv = [self.python, "-m", "app.devtoken", "--sub", "bench", "--roles", "editor", "--ttl", "3600"]
-        done = subprocess.run(argv, check=False, cwd=SKELETON, env=self.env, capture_output=True, text=True)
+        done = subprocess.run(argv, check=False, cwd=self.skeleton, env=self.env, capture_output=True, text=True)
         if done.returncode != 0:
             raise BenchError(f"app.devtoken failed: {done.stderr.strip()}")
         return done.stdout.strip()
@@ -211,11 +220,11 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     python = os.path.abspath(args.python)  # subprocesses run in service-skeleton/
     with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
-        servers = Servers(stack, workdir, python)
+        servers = Servers(stack, workdir, python, args.skeleton.resolve())
         servers.env["REDIS_URL"] = servers.start_redis()
         say("starting the service and the bare app ...")
-        service = servers.start_app("service", "app.asgi:app", "/healthz")
-        bare = servers.start_app("bare", "app.bare:app", "/ping")
+        service, service_pid = servers.start_app("service", "app.asgi:app", "/healthz")
+        bare, bare_pid = servers.start_app("bare", "app.bare:app", "/ping")
         token = servers.mint_token()
 
         status, _, body = request("POST", f"{service}/items", token, {"name": "lamp", "price": "9.99", "tags": ["home"]})
@@ -232,10 +241,15 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         for url in (f"{bare}/ping", item_url):
             run_load(url, token, **{**load, "seconds": args.warmup})  # warm-up, discarded
         for round_ in range(args.runs):
-            for target, url in (("bare", f"{bare}/ping"), ("service", item_url)):
+            for target, url, pid in (("bare", f"{bare}/ping", bare_pid), ("service", item_url, service_pid)):
                 before = cache_counts(service) if target == "service" else None
+                cpu_before = cpu_seconds(pid)
                 result = run_load(url, token, **load)
-                say(f"  run {round_ + 1} {target:8} {result.rps:9.0f} req/s  p99 {result.p99_ms:6.2f} ms")
+                result.server_cpu_us = round((cpu_seconds(pid) - cpu_before) / result.requests * 1e6, 1)
+                say(
+                    f"  run {round_ + 1} {target:8} {result.rps:9.0f} req/s  p99 {result.p99_ms:6.2f} ms  "
+                    f"server CPU {result.server_cpu_us:5.1f} µs/request"
+                )
                 if result.errors or result.non_2xx:
                     raise BenchError(f"{target}: {result.errors} socket errors, {result.non_2xx} non-2xx responses\n{servers.log_tail(target)}")
                 if before is not None:
@@ -253,6 +267,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 "bare": {**asdict(bare_run), "rps": round(bare_run.rps)},
                 "service": {**asdict(service_run), "rps": round(service_run.rps)},
                 "ratio": round(ratio, 3),
+                # bare CPU / service CPU per request: what the ratio would be if nothing else ran
+                "cpu_ratio": round(bare_run.server_cpu_us / service_run.server_cpu_us, 3),
                 "met": ratio >= MIN_RATIO and service_run.p99_ms <= MAX_P99_MS,
             }
         )
@@ -274,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--runs", type=int, default=1, help="measured rounds, bare then service each (default 1)")
+    parser.add_argument("--skeleton", type=Path, default=SKELETON, help="the service's directory (default: service-skeleton)")
     parser.add_argument("--python", default=sys.executable, help="the skeleton venv's python (default: this one)")
     args = parser.parse_args(argv)
     try:
@@ -286,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         say(
             f"run {number}: bare {r['bare']['rps']} req/s p99 {r['bare']['p99_ms']} ms | "
             f"service {r['service']['rps']} req/s p99 {r['service']['p99_ms']} ms | ratio {r['ratio']} "
+            f"(CPU {r['cpu_ratio']}) "
             f"-> {'met' if r['met'] else 'MISSED'} (>= {MIN_RATIO}x, p99 <= {MAX_P99_MS:g} ms)"
         )
     return 0 if report["met"] else 1
