@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from stacks.components.cluster_security_groups import ClusterSecurityGroups, ClusterSecurityGroupsArgs
 from stacks.components.eks_cluster import EksCluster, EksClusterArgs
 from stacks.components.node_group import NodeGroups, NodeGroupsArgs, NodeGroupSpec
 
@@ -13,36 +14,51 @@ from stacks.components.node_group import NodeGroups, NodeGroupsArgs, NodeGroupSp
 @dataclass
 class DrPilotClusterArgs:
     version: pulumi.Input[str] | str
+    vpc_id: pulumi.Input[str]  # the DR VPC: the cluster's own control-plane and node security groups
     subnet_ids: list[pulumi.Input[str]]  # the DR VPC's private subnets
     logs_key_arn: pulumi.Input[str]  # the DR region's logs key (a log group's key must be in its region)
     admin_role_name: str
     log_retention_days: int
     node_group: NodeGroupSpec  # min = desired = pilot_light_min_nodes; max = the primary's, reached on failover
+    production: bool  # as the cluster layer: EKS deletion protection, and protect on the cluster, its secrets key and logs
     tags: dict[str, str]
 
 
 class DrPilotCluster(pulumi.ComponentResource):
-    """Reuses EksCluster and NodeGroups unchanged (private endpoint only, KMS secrets encryption, every
-    control-plane log, IMDSv2 nodes): the caller passes the DR provider in opts and every child inherits it.
+    """Reuses ClusterSecurityGroups, EksCluster and NodeGroups unchanged, wired as the cluster layer wires them
+    (private endpoint only, KMS secrets encryption, every control-plane log, IMDSv2 nodes, the control plane
+    and the nodes each in their own security group, deletion protection in production): the caller passes the
+    DR provider in opts and every child inherits it.
 
     A failover raises the node group's min/desired (NodeGroups ignores later desiredSize drift, so the
     next `up` does not scale it back down while the DR region serves).
     """
 
     cluster_name: pulumi.Output[str]
+    node_group_name: pulumi.Output[str]
+    node_security_group_id: pulumi.Output[str]
     node_role_arn: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: DrPilotClusterArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("platform:dr:DrPilotCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        cluster = EksCluster(f"{name}-eks", EksClusterArgs(
+        cluster_name = f"{name}-eks"  # EksCluster names the EKS cluster after its resource name
+        groups = ClusterSecurityGroups(f"{cluster_name}-sg", ClusterSecurityGroupsArgs(
+            vpc_id=args.vpc_id, cluster_name=cluster_name, tags=args.tags), opts=child)
+        cluster = EksCluster(cluster_name, EksClusterArgs(
             version=args.version, subnet_ids=args.subnet_ids, public_endpoint_cidrs=[],  # DR API: private only
             log_retention_days=args.log_retention_days, logs_key_arn=args.logs_key_arn,
-            admin_role_name=args.admin_role_name, tags=args.tags), opts=child)
+            admin_role_name=args.admin_role_name, tags=args.tags, security_group_ids=[groups.control_plane_id],
+            protect=args.production), opts=child)
         nodes = NodeGroups(f"{name}-nodes", NodeGroupsArgs(
-            cluster_name=cluster.name, subnet_ids=args.subnet_ids, groups=[args.node_group], tags=args.tags), opts=child)
+            cluster_name=cluster.name, subnet_ids=args.subnet_ids, groups=[args.node_group], tags=args.tags,
+            security_group_ids=[groups.node_id]), opts=child)
         self.cluster_name = cluster.name
+        self.node_group_name = nodes.node_group_names[args.node_group.name]
+        self.node_security_group_id = groups.node_id
         self.node_role_arn = nodes.role_arn
         self.kms_key_arn = cluster.kms_key_arn
-        self.register_outputs({"clusterName": self.cluster_name, "nodeRoleArn": self.node_role_arn, "kmsKeyArn": self.kms_key_arn})
+        self.register_outputs({"clusterName": self.cluster_name, "nodeGroupName": self.node_group_name,
+                               "nodeSecurityGroupId": self.node_security_group_id, "nodeRoleArn": self.node_role_arn,
+                               "kmsKeyArn": self.kms_key_arn})

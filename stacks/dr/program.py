@@ -70,6 +70,7 @@ def program() -> None:
         prefix,
         DrPilotClusterArgs(
             version=reference(Layer.CLUSTER).get("kubernetesVersion"),  # the version the primary runs
+            vpc_id=network.vpc_id,
             subnet_ids=network.private_subnet_ids,
             logs_key_arn=network.logs_key_arn,
             admin_role_name=settings.admin_role_name,
@@ -78,6 +79,7 @@ def program() -> None:
                 name=group["name"], instance_types=group["instance_types"], min=group["min"],
                 desired=group["desired"], max=group["max"], disk_gb=group["disk_gb"],
             ),
+            production=settings.production,
             tags=tags,
         ),
         opts=in_dr,
@@ -188,6 +190,7 @@ def program() -> None:
         "drVpcId": network.vpc_id,
         "drPrivateSubnetIds": network.private_subnet_ids,
         "drClusterName": cluster.cluster_name,
+        "drNodeGroupName": cluster.node_group_name,  # what a failover scales up
         "drBucketNames": [replicas[role].bucket_name for role in REPLICATED_BUCKETS],
         "drSearchSnapshotBucket": search_bucket,
         "drQueueUrls": queues.urls,

@@ -377,6 +377,52 @@ def test_pilot_light_cluster_is_hardened_and_scaled_down(layer_plan, env: str) -
     assert group.inputs["launchTemplate"]["id"] == f"(known after apply: {template.name}.id)", f"{group.name}: uses the IMDSv2 template"
 
 
+def cluster_group_rules(plan: LayerPlan, component: str) -> set[tuple]:
+    """The rules of the ClusterSecurityGroups component `component`, its groups named by role, so that the
+    DR cluster's rules compare equal to the cluster layer's."""
+    roles = {f"(known after apply: {component}-{role}.id)": role for role in ("control-plane", "nodes")}
+    return {
+        (r.type, roles[r.inputs["securityGroupId"]], roles.get(r.inputs.get("referencedSecurityGroupId")), r.inputs.get("cidrIpv4"),
+         r.inputs["ipProtocol"], r.inputs.get("fromPort"), r.inputs.get("toPort"))
+        for r in plan.resources if r.type.startswith("aws:vpc/securityGroup") and r.name.startswith(f"{component}-")
+    }
+
+
+@pytest.mark.parametrize("env", ENABLED_ENVS)
+def test_pilot_cluster_has_its_own_control_plane_and_node_groups_like_the_primary(layer_plan, env: str) -> None:
+    plan = layer_plan("dr", env)
+    eks = one_of_type(plan, "aws:eks/cluster:Cluster")
+    component = f"{eks.inputs['name']}-sg"
+    control_plane = named(plan, "aws:ec2/securityGroup:SecurityGroup", f"{component}-control-plane")
+    nodes = named(plan, "aws:ec2/securityGroup:SecurityGroup", f"{component}-nodes")
+    vpc = one_of_type(plan, "aws:ec2/vpc:Vpc")
+    for group in (control_plane, nodes):
+        assert group.inputs["vpcId"] == f"(known after apply: {vpc.name}.id)", f"{group.name}: must be in the DR VPC"
+    assert eks.inputs["vpcConfig"]["securityGroupIds"] == [f"(known after apply: {control_plane.name}.id)"], (
+        f"{eks.name}: the control plane's interfaces must carry {control_plane.name}, as in the cluster layer"
+    )
+    template = one_of_type(plan, "aws:ec2/launchTemplate:LaunchTemplate")
+    assert template.inputs["vpcSecurityGroupIds"] == [f"(known after apply: {nodes.name}.id)"], f"{template.name}: nodes must carry {nodes.name}"
+    assert nodes.inputs["tags"].get(f"kubernetes.io/cluster/{eks.inputs['name']}") == "owned", (
+        f"{nodes.name}: must carry the DR cluster's tag, for the load balancer controller after a failover"
+    )
+    primary = cluster_group_rules(layer_plan("cluster", env), f"acme-{env}-sg")
+    dr = cluster_group_rules(plan, component)
+    assert primary and dr == primary, f"dr/{env}: the DR cluster's group rules must be the cluster layer's; differ by {dr ^ primary}"
+
+
+@pytest.mark.parametrize("env", ENABLED_ENVS)
+def test_pilot_cluster_is_protected_in_production_only(layer_plan, env: str) -> None:
+    plan = layer_plan("dr", env)
+    production = platform().is_production(env)
+    eks = one_of_type(plan, "aws:eks/cluster:Cluster")
+    name = eks.inputs["name"]
+    assert eks.inputs.get("deletionProtection", False) is production, f"{eks.name}: EKS deletion protection must be {production} in {env}"
+    kept = (eks, named(plan, "aws:kms/key:Key", f"{name}-secrets-key"), named(plan, "aws:cloudwatch/logGroup:LogGroup", f"{name}-logs"))
+    for resource in kept:
+        assert resource.protect is production, f"{resource.name}: protect must be {production} in {env}, as in the cluster layer"
+
+
 # --- failover DNS --------------------------------------------------------------------------------
 
 
@@ -407,10 +453,12 @@ def test_route53_failover_in_the_primary_zone(layer_plan, env: str) -> None:
 @pytest.mark.parametrize("env", ENABLED_ENVS)
 def test_exports_every_declared_dr_output(layer_plan, env: str) -> None:
     plan = layer_plan("dr", env)
-    # drNodeGroupName is declared but cannot be exported yet: NodeGroups (cluster layer) does not expose the
-    # auto-named node group's physical name. `dr failover` finds the cluster's one node group by listing it.
-    expected = set(OUTPUTS[Layer.DR]) - {"drNodeGroupName"}
+    expected = set(OUTPUTS[Layer.DR])
     assert set(plan.outputs) == expected, f"dr/{env}: outputs differ from the declared ones: {set(plan.outputs) ^ expected}"
+    group = one_of_type(plan, "aws:eks/nodeGroup:NodeGroup")
+    assert plan.outputs["drNodeGroupName"] == f"(known after apply: {group.name}.nodeGroupName)", (
+        f"dr/{env}: drNodeGroupName must be {group.name}'s physical name (what a failover scales up)"
+    )
     assert plan.outputs["drRegion"] == dr_region(), f"dr/{env}: drRegion"
     assert plan.outputs["drDbReplicaArn"] == "(known after apply: dr-postgres-replica.arn)", f"dr/{env}: drDbReplicaArn is the replica's"
     assert plan.outputs["failoverRecordName"] == marker("edge", "apiHostname"), f"dr/{env}: failoverRecordName"
