@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
+import pulumi_aws as aws
 
 from stacks.components.cluster_security_groups import ClusterSecurityGroups, ClusterSecurityGroupsArgs
 from stacks.components.eks_cluster import EksCluster, EksClusterArgs
 from stacks.components.node_group import NodeGroups, NodeGroupsArgs, NodeGroupSpec
+from stacks.components.tier_security_groups import DATA_PORTS
 
 
 @dataclass
@@ -16,6 +18,7 @@ class DrPilotClusterArgs:
     version: pulumi.Input[str] | str
     vpc_id: pulumi.Input[str]  # the DR VPC: the cluster's own control-plane and node security groups
     subnet_ids: list[pulumi.Input[str]]  # the DR VPC's private subnets
+    data_security_group_id: pulumi.Input[str]  # the DR data tier's group: admits the nodes, as the primary's data layer does
     logs_key_arn: pulumi.Input[str]  # the DR region's logs key (a log group's key must be in its region)
     admin_role_name: str
     log_retention_days: int
@@ -54,6 +57,13 @@ class DrPilotCluster(pulumi.ComponentResource):
         nodes = NodeGroups(f"{name}-nodes", NodeGroupsArgs(
             cluster_name=cluster.name, subnet_ids=args.subnet_ids, groups=[args.node_group], tags=args.tags,
             security_group_ids=[groups.node_id]), opts=child)
+        # The DR data tier admits the application tier's group; pods run with the node group, so it is admitted too,
+        # or the services could not reach the promoted replica after a failover.
+        for port, what in DATA_PORTS:
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-data-from-nodes-{port}", security_group_id=args.data_security_group_id,
+                referenced_security_group_id=groups.node_id, ip_protocol="tcp", from_port=port, to_port=port,
+                description=f"{what} from the DR cluster's nodes", tags=args.tags, opts=child)
         self.cluster_name = cluster.name
         self.node_group_name = nodes.node_group_names[args.node_group.name]
         self.node_security_group_id = groups.node_id

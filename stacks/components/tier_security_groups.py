@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+# (port, what) the data tier admits from the application tier.
+DATA_PORTS = ((5432, "PostgreSQL"), (6379, "Redis"), (443, "OpenSearch"))
+
 
 @dataclass
 class TierSecurityGroupsArgs:
@@ -42,7 +45,7 @@ class TierSecurityGroups(pulumi.ComponentResource):
                                          ip_protocol="tcp", from_port=1024, to_port=65535, description="ALB to app targets", tags=args.tags, opts=child)
         aws.vpc.SecurityGroupEgressRule(f"{name}-app-out", security_group_id=app.id, cidr_ipv4="0.0.0.0/0", ip_protocol="-1",
                                         description="app egress through NAT and endpoints", tags=args.tags, opts=child)
-        for port, what in ((5432, "PostgreSQL"), (6379, "Redis"), (443, "OpenSearch")):
+        for port, what in DATA_PORTS:
             aws.vpc.SecurityGroupIngressRule(f"{name}-data-in-{port}", security_group_id=data.id, referenced_security_group_id=app.id,
                                              ip_protocol="tcp", from_port=port, to_port=port, description=f"{what} from the app tier", tags=args.tags, opts=child)
         aws.vpc.SecurityGroupIngressRule(f"{name}-endpoints-in", security_group_id=endpoint.id, cidr_ipv4=args.vpc_cidr,

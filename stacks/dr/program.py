@@ -72,6 +72,7 @@ def program() -> None:
             version=reference(Layer.CLUSTER).get("kubernetesVersion"),  # the version the primary runs
             vpc_id=network.vpc_id,
             subnet_ids=network.private_subnet_ids,
+            data_security_group_id=network.data_security_group_id,
             logs_key_arn=network.logs_key_arn,
             admin_role_name=settings.admin_role_name,
             log_retention_days=settings.log_retention_days,

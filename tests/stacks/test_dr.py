@@ -423,6 +423,19 @@ def test_pilot_cluster_is_protected_in_production_only(layer_plan, env: str) -> 
         assert resource.protect is production, f"{resource.name}: protect must be {production} in {env}, as in the cluster layer"
 
 
+@pytest.mark.parametrize("env", ENABLED_ENVS)
+def test_dr_data_tier_admits_the_pilot_cluster_nodes(layer_plan, env: str) -> None:
+    plan = layer_plan("dr", env)
+    data = f"(known after apply: acme-{env}-dr-sg-data.id)"
+    nodes = f"(known after apply: {one_of_type(plan, 'aws:eks/cluster:Cluster').inputs['name']}-sg-nodes.id)"
+    admitted = {
+        r.inputs["fromPort"]
+        for r in of_type(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.inputs["securityGroupId"] == data and r.inputs.get("referencedSecurityGroupId") == nodes and r.inputs["fromPort"] == r.inputs["toPort"]
+    }
+    assert admitted == {5432, 6379, 443}, f"dr/{env}: the DR data tier must admit the DR nodes on 5432, 6379 and 443 (pods use the node group), got {sorted(admitted)}"
+
+
 # --- failover DNS --------------------------------------------------------------------------------
 
 
