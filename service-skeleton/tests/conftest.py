@@ -1,17 +1,13 @@
 """Shared fixtures: real PostgreSQL and Redis servers, a JWKS issuer, settings, apps and clients.
 
-Real-server fixtures skip with the install hint on a developer machine and fail when CI is set.
-Every server started here is stopped at the end of the session.
+PostgreSQL and Redis are those of TEST_POSTGRES_URL / TEST_REDIS_URL when set, else started here
+(see service_testing.py). Real-server fixtures skip with the install hint on a developer machine and
+fail when CI is set. Every server started here is stopped at the end of the session.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import pwd
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -27,58 +23,21 @@ import pytest
 import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi import FastAPI
+from sqlalchemy.engine import make_url
 
 from app.main import create_app
 from app.settings import Settings
-from service_testing import (
-    AUDIENCE,
-    ISSUER,
-    SigningKey,
-    _wait_for_port,
-    find_pg_bin,
-    free_port,
-    missing_tool,
-    running,
-)
+from service_testing import AUDIENCE, ISSUER, RedisServer, SigningKey, postgres_server, redis_binary, redis_server_url, running
 
 # ---------------------------------------------------------------- PostgreSQL
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A real PostgreSQL on 127.0.0.1 for the session: `postgresql+asyncpg://postgres@127.0.0.1:PORT/postgres`."""
-    initdb, pg_ctl = find_pg_bin("initdb"), find_pg_bin("pg_ctl")
-    if not initdb or not pg_ctl:
-        missing_tool("PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql")
-    run_as: list[str] = []
-    owner: pwd.struct_passwd | None = None
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            missing_tool("running as root without a 'postgres' user to run initdb as")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    base = Path(tempfile.mkdtemp(prefix="service-pg-"))
-    data = base / "data"
-    if owner is not None:
-        os.chown(base, owner.pw_uid, owner.pw_gid)
-    port = free_port()
-    subprocess.run(
-        [*run_as, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    subprocess.run(
-        [*run_as, pg_ctl, "-D", str(data), "-o", options, "-l", str(base / "server.log"), "-w", "-t", "30", "start"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*run_as, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
+    """A real PostgreSQL for the session: `TEST_POSTGRES_URL` when set, else one started on 127.0.0.1
+    (`postgresql+asyncpg://postgres@127.0.0.1:PORT/postgres`)."""
+    with postgres_server() as url:
+        yield url
 
 
 @pytest_asyncio.fixture
@@ -87,13 +46,14 @@ async def pg_database(postgres_url: str) -> AsyncIterator[str]:
     import asyncpg
 
     name = f"t_{uuid.uuid4().hex[:12]}"
-    dsn = postgres_url.replace("postgresql+asyncpg", "postgresql")
+    server = make_url(postgres_url)
+    dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-    yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    yield server.set(database=name).render_as_string(hide_password=False)
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -104,85 +64,31 @@ async def pg_database(postgres_url: str) -> AsyncIterator[str]:
 # ---------------------------------------------------------------- Redis
 
 
-class RedisServer:
-    """A redis-server process on a free port; `stop()`/`start()` let tests take it down."""
-
-    def __init__(self, binary: str, *extra_args: str) -> None:
-        self.binary = binary
-        self.extra_args = extra_args
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--protected-mode",
-                "no",
-                *self.extra_args,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_for_port(self.port)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
-
-
-def _redis_binary() -> str:
-    binary = shutil.which("redis-server")
-    if not binary:
-        missing_tool("redis-server not found: apt-get install redis-server")
-    assert binary is not None
-    return binary
-
-
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    """A real redis-server on 127.0.0.1 for the session: `redis://127.0.0.1:PORT/0`."""
-    server = RedisServer(_redis_binary())
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    """A real Redis for the session: `TEST_REDIS_URL` when set, else a redis-server on 127.0.0.1
+    (`redis://127.0.0.1:PORT/0`)."""
+    with redis_server_url() as url:
+        yield url
 
 
 @pytest_asyncio.fixture
 async def redis_clean(redis_url: str) -> str:
-    """The session Redis, flushed before the test."""
+    """The session Redis, its database flushed before the test (only that one: a shared server's
+    other databases are left alone)."""
     import redis.asyncio as aioredis
 
     client = aioredis.Redis.from_url(redis_url)
-    await client.flushall()
+    await client.flushdb()
     await client.aclose()
     return redis_url
 
 
 @pytest.fixture
 def redis_server() -> Iterator[RedisServer]:
-    """A Redis of the test's own, which the test may stop (the shared one must stay up)."""
-    server = RedisServer(_redis_binary())
+    """A Redis of the test's own, which the test may stop (the shared one must stay up): always
+    started from the installed binary, whatever TEST_REDIS_URL says."""
+    server = RedisServer(redis_binary())
     server.start()
     try:
         yield server
@@ -196,7 +102,7 @@ def redis_server_factory() -> Iterator[Callable[..., RedisServer]]:
     servers: list[RedisServer] = []
 
     def make(*extra_args: str) -> RedisServer:
-        server = RedisServer(_redis_binary(), *extra_args)
+        server = RedisServer(redis_binary(), *extra_args)
         server.start()
         servers.append(server)
         return server

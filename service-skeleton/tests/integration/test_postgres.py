@@ -89,12 +89,13 @@ async def test_items_api_on_postgres(pg_database, client_factory, auth_header):
 
 
 class FakeRds:
-    def __init__(self) -> None:
+    def __init__(self, token: str | None = None) -> None:
         self.calls: list[dict] = []
+        self.token = token
 
     def generate_db_auth_token(self, **kwargs) -> str:
         self.calls.append(kwargs)
-        return f"iam-token-{len(self.calls)}"
+        return self.token or f"iam-token-{len(self.calls)}"
 
 
 def test_iam_token_is_the_password(settings_factory):
@@ -112,18 +113,23 @@ def test_iam_token_is_the_password(settings_factory):
 
 
 async def test_iam_token_is_used_on_real_connections(pg_database, settings_factory):
-    fake = FakeRds()
-    db = Database(settings_factory(database_url=pg_database, db_iam_auth=True, db_iam_region="us-east-1"), rds_client=fake)
-    seen: list[str] = []
     from sqlalchemy import event
+    from sqlalchemy.engine import make_url
 
+    # The URL carries no password: only the token can authenticate. Our own server trusts any
+    # password; a server of TEST_POSTGRES_URL checks its own, so the fake RDS hands out that one.
+    url = make_url(pg_database)
+    fake = FakeRds(token=url.password or "iam-token-1")
+    passwordless = url.set(password=None).render_as_string(hide_password=False)
+    db = Database(settings_factory(database_url=passwordless, db_iam_auth=True, db_iam_region="us-east-1"), rds_client=fake)
+    seen: list[str] = []
     event.listen(db.engine.sync_engine, "do_connect", lambda d, c, a, p: seen.append(p.get("password")))
     try:
-        await db.ping()  # trust auth accepts any password; what matters is which one was sent
+        await db.ping()
     finally:
         await db.dispose()
-    assert fake.calls and fake.calls[0]["DBUsername"] == "postgres"
-    assert seen == ["iam-token-1"]
+    assert fake.calls and fake.calls[0]["DBUsername"] == url.username
+    assert seen == [fake.token]
 
 
 def test_iam_auth_refuses_sqlite(settings_factory):
