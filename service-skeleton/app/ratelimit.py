@@ -14,27 +14,11 @@ from redis.exceptions import RedisError
 
 from app.metrics import Metrics
 from app.problems import Problem
-from app.redis_batch import BatchedScript
 from app.redis_store import RedisStore
+from app.redis_windows import RedisWindows
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(second|minute|hour|day)s?\s*$")
-
-# INCR and PEXPIRE in one script: the counter can never be left without an expiry, and
-# concurrent requests from many pods are serialised by Redis. With a second key, the script also
-# returns that cache entry, so a cache-hit read costs one round trip in all (a pcall: a key of the
-# wrong type is a cache miss, never a failed rate limit).
-_SCRIPT = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-if KEYS[2] == nil then return {count, ttl} end
-local cached = redis.pcall('GET', KEYS[2])
-if type(cached) == 'table' then cached = false end
-return {count, ttl, cached}
-"""
-
 
 @dataclass(frozen=True, slots=True)
 class Limit:
@@ -88,7 +72,7 @@ class RateLimiter:
         self.store = store
         self.metrics = metrics
         self.local = LocalWindows()
-        self._script = BatchedScript(store.client, _SCRIPT) if store.client is not None else None
+        self.redis = RedisWindows(store.client) if store.client is not None else None
 
     def limit_for(self, route_name: str) -> Limit:
         return self.limits.get(route_name, self.default)
@@ -96,7 +80,7 @@ class RateLimiter:
     async def hit(self, key: str, limit: Limit, prefetch: str | None = None) -> tuple[Decision | None, Any]:
         """Count one request. Returns (decision or None when failing open, prefetched value).
 
-        With `prefetch`, the cache GET of that key rides in the same script call: one round trip.
+        With `prefetch`, the cache entry of that key comes back in the same script call: one round trip.
         """
         if self.store.client is None:
             count, reset = self.local.hit(key, limit.window_seconds)
@@ -113,10 +97,9 @@ class RateLimiter:
         return self._decide(limit, count, ttl_ms / 1000), cached
 
     async def _redis_hit(self, key: str, limit: Limit, prefetch: str | None) -> tuple[int, int, Any]:
-        assert self._script is not None
-        keys = [key] if prefetch is None else [key, prefetch]
-        reply = await self._script(keys=keys, args=[limit.window_seconds * 1000])
-        return int(reply[0]), int(reply[1]), reply[2] if prefetch is not None else _NOT_FETCHED
+        assert self.redis is not None
+        count, ttl_ms, cached = await self.redis.hit(key, limit.window_seconds * 1000, prefetch)
+        return count, ttl_ms, cached if prefetch is not None else _NOT_FETCHED
 
     @staticmethod
     def _decide(limit: Limit, count: int, reset_seconds: float) -> Decision:
