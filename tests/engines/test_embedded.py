@@ -48,6 +48,8 @@ def test_secrets_never_reach_the_plan(layers) -> None:
     secret = one(layers[0], "aws:secretsmanager/secretVersion:SecretVersion")
     assert secret.inputs["secretString"] == "[secret]"
     assert layers[0].outputs["vpcCidr"] == "[secret]"
+    read_downstream = one(layers[1], "aws:ec2/vpc:Vpc")
+    assert read_downstream.inputs["tags"] == "[secret]", "a secret read through a StackReference stays secret"
 
 
 def test_two_runs_give_identical_plans() -> None:

@@ -44,9 +44,10 @@ def redact(value: Any) -> Any:
 class PlanMocks(mocks.Mocks):
     """Answers resource registrations and invokes with inputs plus unknown markers."""
 
-    def __init__(self, *, region: str, stack_outputs: dict[str, dict[str, Any]]):
+    def __init__(self, *, region: str, stack_outputs: dict[str, dict[str, Any]], stack_secrets: dict[str, frozenset[str]] | None = None):
         self.region = region
         self.stack_outputs = stack_outputs  # "org/project/stack" -> recorded outputs
+        self.stack_secrets = stack_secrets or {}  # "org/project/stack" -> names of its secret outputs
 
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         if args.typ == STACK_REFERENCE:
@@ -54,7 +55,9 @@ class PlanMocks(mocks.Mocks):
             if ref not in self.stack_outputs:
                 known = ", ".join(sorted(self.stack_outputs)) or "none"
                 raise KeyError(f"StackReference {ref!r} has no planned stack (planned: {known}); plan its layer first")
-            return ref, {"name": ref, "outputs": self.stack_outputs[ref], "secretOutputNames": []}
+            # The SDK marks an output read through the reference secret when its name is listed here.
+            secret_names = sorted(self.stack_secrets.get(ref, frozenset()))
+            return ref, {"name": ref, "outputs": self.stack_outputs[ref], "secretOutputNames": secret_names}
         state = computed_outputs(args.typ, args.name, args.inputs)
         return unknown(f"{args.name}.id"), state
 

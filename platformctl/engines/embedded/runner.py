@@ -35,6 +35,7 @@ class EmbeddedRun:
 
     stack: str
     stack_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stack_secrets: dict[str, frozenset[str]] = field(default_factory=dict)  # which of those outputs are secret
 
 
 ProgressCallback = Callable[[str, str], None]
@@ -96,7 +97,7 @@ def _run_one(run: LayerRun, state: EmbeddedRun) -> LayerPlan:
     settings.SETTINGS.rpc_manager.clear()
     settings.SETTINGS.outputs.clear()
     pulumi_config.set_all_config(config, secret_keys)
-    monitor = RecordingMonitor(PlanMocks(region=run.region, stack_outputs=state.stack_outputs))
+    monitor = RecordingMonitor(PlanMocks(region=run.region, stack_outputs=state.stack_outputs, stack_secrets=state.stack_secrets))
     mocks.set_mocks(monitor.mocks, project=run.project, stack=state.stack, preview=False, monitor=monitor, organization=ORGANIZATION)
 
     try:
@@ -112,6 +113,7 @@ def _run_one(run: LayerRun, state: EmbeddedRun) -> LayerPlan:
 
     outputs = {k: ("[secret]" if k in secrets else redact(v)) for k, v in sorted(values.items())}
     state.stack_outputs[f"{ORGANIZATION}/{run.project}/{state.stack}"] = values
+    state.stack_secrets[f"{ORGANIZATION}/{run.project}/{state.stack}"] = frozenset(secrets)
     return LayerPlan(
         name=run.name,
         project=run.project,

@@ -12,5 +12,8 @@ def program() -> None:
     network = reference(Layer.NETWORK)
     group = aws.ec2.SecurityGroup("group", vpc_id=network.get("vpcId"), description="test")
     aws.iam.Policy("policy", policy=network.get("logsKeyArn").apply(lambda arn: json.dumps({"Resource": arn})))
+    # A secret output of the upstream layer stays secret downstream.
+    # (tags: a property the provider does not itself mark secret)
+    aws.ec2.Vpc("copy", cidr_block="10.1.0.0/16", tags={"upstreamCidr": network.get("vpcCidr")})
     zones = aws.get_availability_zones()
     export_outputs(Layer.CLUSTER, {"clusterName": group.id, "kubernetesVersion": zones.names[0]})
