@@ -216,6 +216,8 @@ def run_load(url: str, token: str, *, seconds: float, connections: int, threads:
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
+    if not (args.skeleton / "app" / "asgi.py").is_file():
+        raise BenchError(f"{args.skeleton} is not the service's directory (no app/asgi.py)")
     load_before = round(os.getloadavg()[0], 2)
     python = os.path.abspath(args.python)  # subprocesses run in service-skeleton/
     with tempfile.TemporaryDirectory(prefix="bench-service-") as tmp, ExitStack() as stack:
