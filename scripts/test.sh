@@ -31,5 +31,6 @@ export CHECKOV_BIN="$PWD/.venv-checkov/bin/checkov"
 if [ ! -x service-skeleton/.venv/bin/python ]; then python3 -m venv service-skeleton/.venv; fi
 service-skeleton/.venv/bin/python -m pip install -q --disable-pip-version-check -r service-skeleton/requirements.lock -e 'service-skeleton[dev]'
 (cd service-skeleton && .venv/bin/python -m pytest -q -p no:cacheprovider)
+export SERVICE_PYTHON="$PWD/service-skeleton/.venv/bin/python"  # platformctl dev's end-to-end test serves the skeleton with it
 
 exec .venv/bin/python -m pytest -n 2 "$@"
