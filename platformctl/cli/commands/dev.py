@@ -66,9 +66,10 @@ class _View:
         elif isinstance(event, s.Ready):
             self._ready(event.seconds)
         elif isinstance(event, s.Stopping):
-            names = " and ".join(p.name for p in self.plan.processes)
+            names = [p.name for p in self.plan.processes]
             if event.reason == "interrupted":
-                console.err().print(f"Stopping {names} (Ctrl-C again kills them)…", markup=False)
+                them = "them" if len(names) > 1 else "it"
+                console.err().print(f"Stopping {' and '.join(names)} (Ctrl-C again kills {them})…", markup=False)
             else:
                 console.err().print(f"{event.reason.capitalize()}: stopping everything…", markup=False)
 
