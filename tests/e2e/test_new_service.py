@@ -4,11 +4,15 @@ own test suite passes there, against real PostgreSQL and Redis (started by its f
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.core.dev_fixtures import free_port, wait_for
 
 PLATFORMCTL = Path(sys.executable).parent / "platformctl"
 
@@ -35,11 +39,38 @@ def _generate_install_and_test(tmp_path: Path, name: str, *features: str) -> str
     return summary
 
 
+def _healthz(port: int) -> bool:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            return int(response.status) == 200
+    except OSError:
+        return False
+
+
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_a_service_with_every_feature_passes_its_own_suite(tmp_path: Path) -> None:
+def test_a_service_with_every_feature_passes_its_own_suite_and_dev_serves_it(tmp_path: Path) -> None:
     summary = _generate_install_and_test(tmp_path, "orders", "--with", "all")
     assert "failed" not in summary and "error" not in summary
+    # ...and `platformctl dev` serves it from its own .venv, as the next steps say.
+    port = free_port()
+    log = tmp_path / "dev.txt"
+    with log.open("w") as sink:
+        dev = subprocess.Popen(
+            [str(PLATFORMCTL), "dev", "--port", str(port)], cwd=tmp_path / "orders", stdout=sink, stderr=subprocess.STDOUT,
+            env={**os.environ, "TMPDIR": str(tmp_path)},
+        )
+    try:
+        assert wait_for(lambda: _healthz(port) or dev.poll() is not None, timeout=60), log.read_text()[-3000:]
+        assert dev.poll() is None, log.read_text()[-3000:]
+        dev.send_signal(signal.SIGINT)
+        assert dev.wait(timeout=30) == 130, log.read_text()[-3000:]
+    finally:
+        if dev.poll() is None:  # only when an assertion above failed
+            dev.kill()
+            dev.wait(timeout=10)
+    assert not _healthz(port)
 
 
 @pytest.mark.e2e
