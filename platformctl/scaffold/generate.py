@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from platformctl.config.platform_file import DNS_LABEL
@@ -72,22 +72,29 @@ def resolve_features(requested: tuple[str, ...] | None, manifest: SkeletonManife
     return tuple(f for f in manifest.features if f in wanted)
 
 
-def render_context(name: str, owner: str, features: tuple[str, ...], manifest: SkeletonManifest) -> dict[str, object]:
-    return {"name": name, "owner": owner, "features": list(features), "skeleton_version": manifest.version}
+@dataclass(frozen=True)
+class ServiceContext:
+    """What the templates under templates/service/ may use."""
+
+    name: str
+    owner: str
+    features: tuple[str, ...]
+    skeleton_version: str
 
 
-def render_files(context: dict[str, object], manifest: SkeletonManifest) -> dict[str, str]:
+def render_files(context: ServiceContext, manifest: SkeletonManifest) -> dict[str, str]:
     """The service's rendered files (path in the service -> text)."""
     from platformctl.rendering.environment import render_template
 
-    return {path: render_template(template, context) for path, template in manifest.rendered.items()}
+    values = asdict(context)
+    return {path: render_template(template, values) for path, template in manifest.rendered.items()}
 
 
 def skeleton_own_files(manifest: SkeletonManifest) -> dict[str, str]:
     """What the rendered files of the skeleton itself must say: the skeleton is a service named
     `skeleton` with every feature, so all of them run and are tested as it stands."""
     features = tuple(manifest.features)
-    return render_files(render_context(SKELETON_ANSWERS["name"], SKELETON_ANSWERS["owner"], features, manifest), manifest)
+    return render_files(ServiceContext(SKELETON_ANSWERS["name"], SKELETON_ANSWERS["owner"], features, manifest.version), manifest)
 
 
 def generate_service(request: ServiceRequest) -> GeneratedService:
@@ -106,7 +113,7 @@ def generate_service(request: ServiceRequest) -> GeneratedService:
     target = request.target.absolute()
     _check_target(target)
 
-    rendered = render_files(render_context(name, request.owner, features, manifest), manifest)
+    rendered = render_files(ServiceContext(name, request.owner, features, manifest.version), manifest)
     parse_service(rendered["service.yaml"], source="the rendered service.yaml")  # never write a manifest deploy would refuse
 
     dropped = [path for feature, paths in manifest.features.items() if feature not in features for path in paths]
