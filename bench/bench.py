@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -22,18 +21,30 @@ PY = sys.executable
 
 
 def timed(argv: list[str], runs: int) -> tuple[float, int]:
-    """Median wall seconds and the largest peak RSS (KiB) of a command over runs."""
+    """Median wall seconds and the largest peak RSS (KiB) of a command over runs (each child's own
+    peak, read with wait4, so one command's peak never leaks into another's)."""
     times, peaks = [], []
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         start = time.perf_counter()
-        done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+        assert child.stderr is not None
+        err = child.stderr.read()
+        _, status, usage = os.wait4(child.pid, 0)
         times.append(time.perf_counter() - start)
-        if done.returncode not in (0,):
-            raise SystemExit(f"{argv} failed: {done.stderr.decode()[-500:]}")
-        # ru_maxrss of children is the max over all children so far; a fresh process per run keeps it honest
-        peaks.append(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            raise SystemExit(f"{argv} failed: {err.decode()[-500:]}")
+        peaks.append(usage.ru_maxrss)
     return statistics.median(times), max(peaks)
+
+
+def timed_pair(first: list[str], second: list[str], runs: int) -> tuple[tuple[float, int], tuple[float, int]]:
+    """timed() for two commands run alternately, so a change in the machine's load hits both alike."""
+    a, b = [], []
+    for _ in range(runs):
+        a.append(timed(first, 1))
+        b.append(timed(second, 1))
+    return (statistics.median(t for t, _ in a), max(p for _, p in a)), (statistics.median(t for t, _ in b), max(p for _, p in b))
 
 
 def touched_modules() -> list[str]:
@@ -66,13 +77,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    floor_help, _ = timed([PY, str(HERE / "minimal_typer_app.py"), "--help"], args.runs)
-    ours_help, _ = timed([PY, "-m", "platformctl", "--help"], args.runs)
+    (floor_help, _), (ours_help, _) = timed_pair([PY, str(HERE / "minimal_typer_app.py"), "--help"], [PY, "-m", "platformctl", "--help"], args.runs)
     modules = touched_modules()
     floor_code = "import importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
     plan_runs = max(3, args.runs // 2)
-    floor_plan, floor_rss = timed([PY, "-c", floor_code], plan_runs)
-    ours_plan, ours_rss = timed([PY, "-m", "platformctl", "plan", "--env", "prod", "--json"], plan_runs)
+    (floor_plan, floor_rss), (ours_plan, ours_rss) = timed_pair([PY, "-c", floor_code], [PY, "-m", "platformctl", "plan", "--env", "prod", "--json"], plan_runs)
     count = subprocess.run([PY, "-c", "import json,sys; d=json.load(sys.stdin); print(sum(1 for l in d['layers'] for r in l['resources'] if r['custom'] and not r['type'].startswith('pulumi:')))"],
                            input=subprocess.run([PY, "-m", "platformctl", "plan", "--env", "prod", "--json"], capture_output=True, text=True, check=True).stdout,
                            capture_output=True, text=True, check=True).stdout.strip()

@@ -10,6 +10,7 @@ from typing import Any
 
 from platformctl.core.errors import StackProgramError
 from platformctl.engines.embedded.recorder import PlanMocks, Recorded, RecordingMonitor, redact
+from platformctl.engines.embedded.speedups import cyclic_gc_paused, without_source_positions
 from platformctl.paths import stacks_import_root
 from platformctl.plan.model import LayerPlan, PlanResource
 
@@ -60,6 +61,13 @@ def run_layers(
     Raises:
         StackProgramError: a program failed.
     """
+    with cyclic_gc_paused():  # the imports below are most of what the collector would walk
+        return _run_layers(runs, stack=stack, upstream=upstream, on_progress=on_progress)
+
+
+def _run_layers(
+    runs: Iterable[LayerRun], *, stack: str, upstream: dict[str, dict[str, Any]] | None, on_progress: ProgressCallback | None
+) -> list[LayerPlan]:
     import pulumi  # noqa: F401 - paid once here, not at CLI start-up
 
     root = str(stacks_import_root())
@@ -69,12 +77,13 @@ def run_layers(
     for project, outputs in (upstream or {}).items():
         state.stack_outputs[f"{ORGANIZATION}/{project}/{stack}"] = outputs
     plans = []
-    for run in runs:
-        if on_progress:
-            on_progress(run.name, "start")
-        plans.append(_run_one(run, state))
-        if on_progress:
-            on_progress(run.name, "done")
+    with without_source_positions():
+        for run in runs:
+            if on_progress:
+                on_progress(run.name, "start")
+            plans.append(_run_one(run, state))
+            if on_progress:
+                on_progress(run.name, "done")
     return plans
 
 
