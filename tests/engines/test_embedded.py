@@ -42,6 +42,11 @@ def test_downstream_reads_upstream_outputs(layers) -> None:
     assert any(r.type == "pulumi:pulumi:StackReference" for r in down.resources)
 
 
+def test_numbers_only_the_cloud_knows_are_marked_unknown(layers) -> None:
+    vm = one(layers[1], "aws:ec2/instance:Instance")
+    assert vm.inputs["launchTemplate"] == {"id": "(known after apply: lt.id)", "version": "(known after apply: unknown during plan)"}
+
+
 def test_secrets_never_reach_the_plan(layers) -> None:
     text = "".join(layer.model_dump_json() for layer in layers)
     assert "canary-s3cr3t-value" not in text and "hidden" not in text

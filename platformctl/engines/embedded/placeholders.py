@@ -3,7 +3,8 @@
 A mock must return something for `vpc.id` or `key.arn`, or programs that use them would see None.
 We read the output properties of the resource's Python class (pulumi_aws, pulumi_kubernetes) and
 return, for each one the program did not set, a marker string `(known after apply: name.attr)`,
-nested in lists and objects where the real output is nested. Numbers and booleans stay unset.
+nested in lists and objects where the real output is nested. Numbers are unknown values, as in
+Pulumi's preview (applies on them do not run); booleans stay unset.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from pulumi import _types as pulumi_types
+from pulumi.runtime import rpc
 
 from platformctl.plan.model import UNKNOWN_PREFIX
 
@@ -100,6 +102,10 @@ def _placeholder(hint: Any, label: str, depth: int) -> Any:
         return _placeholder(non_none[0], label, depth) if len(non_none) == 1 else _SKIP
     if hint is str:
         return unknown(label)
+    if hint in (int, float):
+        # A marker string would break arithmetic in apply(); an unknown number is what Pulumi's
+        # own preview has: applies on it do not run, and where it lands the plan says unknown.
+        return rpc.UNKNOWN
     if origin in (list, Sequence) or (isinstance(origin, type) and issubclass(origin, Sequence) and origin is not str):
         item = _placeholder(args[0] if args else Any, f"{label}[0]", depth + 1)
         return _SKIP if item is _SKIP else [item]

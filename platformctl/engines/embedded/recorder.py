@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi.output import Unknown
 from pulumi.runtime import mocks, rpc
 
 from platformctl.engines.embedded.placeholders import computed_outputs, unknown
@@ -36,7 +37,7 @@ def redact(value: Any) -> Any:
         return {k: redact(v) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]
-    if value == rpc.UNKNOWN:
+    if value == rpc.UNKNOWN or isinstance(value, Unknown):  # serialised, or as an output's value
         return unknown("unknown during plan")
     return value
 
