@@ -59,6 +59,8 @@ def resolve_features(requested: tuple[str, ...] | None, manifest: SkeletonManife
     if requested is None:
         return tuple(f for f in manifest.features if f in manifest.default_features)
     wanted = {f.strip() for f in requested if f.strip()}
+    if not wanted:
+        raise UsageError("No feature was named.", hint=f"Name some of {', '.join(manifest.features)}, or pass `none` for the core only.")
     if wanted == {"all"}:
         return tuple(manifest.features)
     if wanted == {"none"}:

@@ -164,6 +164,8 @@ def test_feature_selection_keeps_the_skeletons_order() -> None:
     assert resolve_features(("search", " jobs"), manifest) == ("jobs", "search")
     assert resolve_features(("all",), manifest) == tuple(manifest.features)
     assert resolve_features(None, manifest) == tuple(manifest.default_features)
+    with pytest.raises(UsageError, match="No feature was named"):
+        resolve_features(("", " "), manifest)  # `--with ""` is a mistake, not a silent `none`
 
 
 def test_the_bundled_skeleton_is_found_beside_the_package() -> None:
