@@ -26,6 +26,11 @@ RateLimit = Annotated[str, Field(pattern=r"^[1-9][0-9]*/(second|minute|hour|day)
 SemVer = Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
 
 
+# Sanity bounds: larger than any EC2 instance a pod could be scheduled on.
+_LARGEST = {"cpu": Decimal(512), "memory": Decimal(32 * 2**40)}
+_LARGEST_TEXT = {"cpu": "512", "memory": "32Ti"}
+
+
 def _quantity(value: str, kind: str) -> Decimal:
     """A Kubernetes quantity ('250m', '1', '512Mi') as a number, through the kubernetes client's own parser."""
     from kubernetes.utils.quantity import parse_quantity
@@ -35,8 +40,10 @@ def _quantity(value: str, kind: str) -> Decimal:
     except ValueError:
         example = "'250m' or '1'" if kind == "cpu" else "'256Mi' or '1Gi'"
         raise ValueError(f"{value!r} is not a Kubernetes {kind} quantity (for example {example})") from None
-    if number <= 0:
-        raise ValueError(f"{value!r} must be more than zero")
+    if not number.is_finite() or number <= 0:
+        raise ValueError(f"{value!r} must be a finite amount more than zero")
+    if number > _LARGEST[kind]:
+        raise ValueError(f"{value!r} is more than any node offers (at most {_LARGEST_TEXT[kind]})")
     return number
 
 

@@ -40,7 +40,9 @@ def parse_yaml_model(
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{source} is not valid YAML{where}: {problem}.", hint=hint) from None
+        raise ConfigError(f"{source} is not valid YAML{where}: {problem}.", hint="Fix the YAML syntax there.") from None
+    if _refers_to_itself(raw):  # an alias inside its own anchor (`a: &x [*x]`): endless to every reader
+        raise ConfigError(f"{source} has a YAML alias inside the value it refers to.", hint="Write the values out instead of through that alias.")
     if not isinstance(raw, dict):
         raise ConfigError(f"{source} must be a YAML mapping with {shape}.", hint=hint)
     problems: list[Problem] = list(pre_checks(raw))
@@ -60,6 +62,15 @@ def parse_yaml_model(
         raise ConfigError(f"{source} has {len(details)} {noun}.", hint=hint, details=details)
     assert parsed is not None
     return parsed
+
+
+def _refers_to_itself(value: Any, open_: frozenset[int] = frozenset()) -> bool:
+    if not isinstance(value, dict | list):
+        return False
+    if id(value) in open_:
+        return True
+    inner = open_ | {id(value)}
+    return any(_refers_to_itself(v, inner) for v in (value.values() if isinstance(value, dict) else value))
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -85,19 +96,21 @@ def _format(path: tuple[Any, ...], message: str, lines: dict[tuple[Any, ...], in
     return f"{dotted}: {message}" + (f" (line {line})" if line else "")
 
 
-def _line_index(node: yaml.Node | None, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
-    """Map each YAML path to the 1-based line where its value starts."""
+def _line_index(node: yaml.Node | None, path: tuple[Any, ...] = (), seen: frozenset[int] = frozenset()) -> dict[tuple[Any, ...], int]:
+    """Map each YAML path to the 1-based line where its value starts (an alias that contains
+    itself is followed once)."""
     index: dict[tuple[Any, ...], int] = {}
-    if node is None:
+    if node is None or id(node) in seen:
         return index
+    seen = seen | {id(node)}
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             sub = (*path, key_node.value)
             index[sub] = key_node.start_mark.line + 1
-            index.update(_line_index(value_node, sub))
+            index.update(_line_index(value_node, sub, seen))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             sub = (*path, i)
             index[sub] = item.start_mark.line + 1
-            index.update(_line_index(item, sub))
+            index.update(_line_index(item, sub, seen))
     return index

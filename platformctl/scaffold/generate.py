@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -112,7 +113,9 @@ def generate_service(request: ServiceRequest) -> GeneratedService:
         raise UsageError(f"The owner '{request.owner}' is not a lower-case DNS label.", hint="Name the owning team like `team-payments`.")
     manifest = load_skeleton()
     features = resolve_features(request.features, manifest)
-    target = request.target.absolute()
+    target = request.target.expanduser().absolute()
+    if target.is_symlink():
+        target = target.resolve()
     _check_target(target)
 
     rendered = render_files(ServiceContext(name, request.owner, features, manifest.version), manifest)
@@ -128,9 +131,7 @@ def generate_service(request: ServiceRequest) -> GeneratedService:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text, encoding="utf-8")
         git = _git_commit(staging, f"New service {name} from service-skeleton {manifest.version}\n\nFeatures: {', '.join(features) or 'none'}.")
-        if target.exists():
-            target.rmdir()  # empty, checked above
-        os.replace(staging, target)
+        _move_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -146,6 +147,28 @@ def generate_service(request: ServiceRequest) -> GeneratedService:
     )
 
 
+def _move_into_place(staging: Path, target: Path) -> None:
+    """Rename the staged service to target. An existing (empty) target is kept, with its mode and
+    owner, and may be the shell's current folder: the entries move into it instead, and any that
+    moved are taken back out if one fails."""
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    moved: list[Path] = []
+    try:
+        for entry in sorted(staging.iterdir()):
+            os.replace(entry, target / entry.name)
+            moved.append(target / entry.name)
+    except BaseException:
+        for path in moved:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        raise
+    staging.rmdir()
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -153,6 +176,9 @@ def _umask() -> int:
 
 
 def _check_target(target: Path) -> None:
+    skeleton = skeleton_dir().resolve()
+    if target.resolve() == skeleton or skeleton in target.resolve().parents:
+        raise UsageError(f"{target} is inside the service skeleton, which new services are copied from.", hint="Pass --dir outside it.")
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a folder.", hint="Pass --dir with a new or empty folder.")
     if target.is_dir() and any(target.iterdir()):
@@ -196,8 +222,12 @@ def _git_commit(folder: Path, message: str) -> GitResult:
     if git is None:
         return GitResult(False, "git is not installed, so no repository was created")
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    # An inherited GIT_DIR, GIT_WORK_TREE, … (inside a git hook, `rebase -x`) would point every
+    # command below at another repository: drop the variables git itself calls repository-local.
+    for variable in _git_output([git, "rev-parse", "--local-env-vars"], folder, env).split():
+        env.pop(variable, None)
     identity: list[str] = []
-    if not _git_output([git, "config", "user.email"], folder, env):
+    if not (_git_output([git, "config", "user.email"], folder, env) and _git_output([git, "config", "user.name"], folder, env)):
         identity = ["-c", "user.name=platformctl new-service", "-c", "user.email=platformctl@localhost"]
     try:
         for args in (["init", "-q", "-b", "main"], ["add", "-A"], [*identity, "commit", "-q", "--no-verify", "-m", message]):
@@ -221,8 +251,8 @@ def _next_steps(target: Path, features: tuple[str, ...]) -> list[str]:
         where = os.path.relpath(target)
     except ValueError:  # another drive on Windows
         where = str(target)
-    return [
-        f"cd {where}",
+    steps = [] if where == "." else [f"cd {shlex.quote(where)}"]
+    return steps + [
         "make install      # a virtual environment with the service's dependencies",
         "make test         # its own tests, against real PostgreSQL and Redis",
         "platformctl dev   # serve it locally with reload" + (" (API and worker)" if "jobs" in features else ""),

@@ -71,3 +71,12 @@ def test_an_existing_service_is_never_overwritten(capsys, tmp_path: Path) -> Non
 def test_a_missing_name_is_a_usage_error(capsys) -> None:
     result = run(capsys, "new-service")
     assert result.code == 2 and "Missing argument" in result.stderr
+
+
+def test_markup_in_names_and_paths_is_text(capsys, tmp_path: Path) -> None:
+    result = run(capsys, "new-service", "[/x]")
+    assert result.code == 2 and "not a DNS-1123 label" in result.stderr
+    (tmp_path / "q[").mkdir()
+    result = run(capsys, "new-service", "orders", "--dir", "q[/z]", "--yes")
+    assert result.code == 0, result.stderr
+    assert f"in {tmp_path}/q[/z]" in result.stderr

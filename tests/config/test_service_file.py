@@ -74,7 +74,9 @@ def test_every_problem_is_listed_with_its_path_and_line() -> None:
         (("queues: [orders-jobs]", "queues: [a, a]"), "queues: lists a more than once"),
         (("port: 8000", "port: 80"), "port: Input should be greater than or equal to 1024"),
         (("target_cpu: 70", "target_cpu: 100"), "scaling.target_cpu: Input should be less than or equal to 95"),
-        (("cpu: 250m", "cpu: -1"), "resources.cpu: '-1' must be more than zero"),
+        (("cpu: 250m", "cpu: -1"), "resources.cpu: '-1' must be a finite amount more than zero"),
+        (("cpu: 250m", "cpu: inf"), "resources.cpu: 'inf' must be a finite amount more than zero"),
+        (("memory: 256Mi,", "memory: 1e400Gi,"), "resources.memory: '1e400Gi' is more than any node offers"),
     ],
 )
 def test_cross_field_rules(edit: tuple[str, str], says: str) -> None:
@@ -97,3 +99,9 @@ def test_not_yaml_or_not_a_mapping() -> None:
 def test_a_folder_without_service_yaml_is_not_a_service(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="has no service.yaml"):
         load_service(tmp_path)
+
+
+@pytest.mark.parametrize("text", ["a: &x [*x]\n", "name: &x {a: *x}\n"])
+def test_an_alias_inside_its_own_anchor_is_one_clear_error(text: str) -> None:
+    with pytest.raises(ConfigError, match="alias inside the value it refers to"):
+        parse_service(text, source="service.yaml")

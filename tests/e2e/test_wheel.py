@@ -29,6 +29,10 @@ def test_wheel_carries_the_bundled_folders(wheel: Path) -> None:
     for required in ("platformctl/_data/stacks/outputs.py", "platformctl/_data/templates/platform/platform.yaml.j2", "platformctl/_data/stacks/messaging/Pulumi.yaml"):
         assert required in names, f"the wheel lacks {required}"
     assert any(n.startswith("platformctl/_data/service-skeleton/") for n in names), "the wheel lacks service-skeleton/"
+    assert "platformctl/_data/service-skeleton/.github/workflows/ci.yaml" in names, "dot-folders of the skeleton ship too"
+    # What a developer's checkout accumulates (virtualenvs, caches, local state, secrets) never ships.
+    leaked = [n for n in names if {".venv", ".local", "__pycache__", ".pytest_cache", ".env", ".coverage"} & set(n.split("/")) or n.endswith(".pem")]
+    assert not leaked, leaked
 
 
 @pytest.mark.e2e

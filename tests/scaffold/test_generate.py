@@ -170,3 +170,40 @@ def test_feature_selection_keeps_the_skeletons_order() -> None:
 
 def test_the_bundled_skeleton_is_found_beside_the_package() -> None:
     assert (skeleton_dir() / MANIFEST).is_file() and shutil.which("git")
+
+
+def test_the_current_folder_can_be_the_target_and_survives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    here = tmp_path / "orders"
+    here.mkdir(mode=0o750)
+    monkeypatch.chdir(here)
+    result = generate_service(ServiceRequest(name="orders", target=Path("."), owner="team-a"))
+    assert Path.cwd() == here and here.exists()  # the same folder, not a new one in its place
+    assert (here / "service.yaml").is_file() and stat.S_IMODE(here.stat().st_mode) == 0o750
+    assert not result.next_steps[0].startswith("cd ")
+    assert [p.name for p in tmp_path.iterdir()] == ["orders"]  # no staging folder left
+
+
+def test_an_inherited_git_dir_does_not_send_the_commit_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outer = tmp_path / "outer"
+    subprocess.run(["git", "init", "-q", str(outer)], check=True)
+    monkeypatch.setenv("GIT_DIR", str(outer / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(outer))
+    result = _make(tmp_path)
+    monkeypatch.delenv("GIT_DIR")
+    monkeypatch.delenv("GIT_WORK_TREE")
+    assert result.git.committed and (tmp_path / "orders/.git").is_dir()
+    outer_log = subprocess.run(["git", "log", "--oneline"], cwd=outer, capture_output=True, text=True)
+    assert "New service" not in outer_log.stdout
+
+
+def test_a_target_inside_the_skeleton_is_refused() -> None:
+    with pytest.raises(UsageError, match="inside the service skeleton"):
+        generate_service(ServiceRequest(name="inner", target=skeleton_dir() / "inner", owner="team-a"))
+    assert not (skeleton_dir() / "inner").exists()
+
+
+def test_a_symlink_to_an_empty_folder_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    result = generate_service(ServiceRequest(name="orders", target=tmp_path / "link", owner="team-a"))
+    assert result.path == tmp_path / "real" and (tmp_path / "real/service.yaml").is_file()

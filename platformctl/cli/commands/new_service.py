@@ -38,6 +38,8 @@ def new_service(
 
         platformctl new-service search-api --with search,jobs --dir services/search-api --yes
     """
+    from rich.markup import escape
+
     from platformctl.scaffold.generate import ServiceRequest, generate_service
 
     if owner is None:
@@ -48,7 +50,7 @@ def new_service(
         owner=owner,
         features=tuple(features.split(",")) if features is not None else None,
     )
-    with console.err().status(f"Generating {name}…"):
+    with console.err().status(f"Generating {escape(name)}…"):
         result = generate_service(request)
     if as_json:
         document = {
@@ -65,10 +67,10 @@ def new_service(
         return
     err = console.err()
     err.print(
-        f"Created [bold]{result.name}[/] in {result.path} ({result.files} files; skeleton {result.skeleton_version}; "
+        f"Created [bold]{result.name}[/] in {escape(str(result.path))} ({result.files} files; skeleton {result.skeleton_version}; "
         f"features: {', '.join(result.features) or 'none'})."
     )
-    err.print(f"Git: initial commit {result.git.detail}." if result.git.committed else f"Git: {result.git.detail}.")
+    err.print(f"Git: initial commit {result.git.detail}." if result.git.committed else f"Git: {result.git.detail}.", markup=False)
     if result.owner == DEFAULT_OWNER:
         err.print("Owner: not set; put the owning team in service.yaml (`owner:`) before the first deploy.")
     err.print("\nNext:")
