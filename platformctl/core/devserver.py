@@ -31,6 +31,15 @@ INSTALL_HINT = (
     "Run `make install` in the service (or `python3 -m venv .venv && .venv/bin/pip install -r requirements.lock -e '.[dev]'`), "
     "or pass --python with an interpreter that has its dependencies."
 )
+# What points a service at real infrastructure. dev runs on the embedded defaults, so these are
+# left out of the processes' environment unless asked (--use-env): a DATABASE_URL exported for
+# staging would otherwise get the local startup's migrations, and a JWT_ISSUER would refuse dev tokens.
+REMOTE_VARIABLES = (
+    "DATABASE_URL", "DB_PASSWORD", "DB_PASSWORD_FILE", "DB_IAM_AUTH", "DB_AUTO_MIGRATE",
+    "REDIS_URL", "REDIS_PASSWORD", "REDIS_PASSWORD_FILE",
+    "JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "SECRETS_DIR",
+    "JOBS_BACKEND", "JOBS_QUEUE_URL", "JOBS_DLQ_URL", "NOTIFY_BACKEND", "SEARCH_BACKEND", "SEARCH_URL",
+)  # fmt: skip
 _PROBE = "import importlib.util as u, json; print(json.dumps({m: u.find_spec(m) is not None for m in ('uvicorn', 'watchfiles')}))"
 
 
@@ -42,6 +51,7 @@ class DevRequest:
     python: Path | None = None  # None: the service's .venv
     reload: bool = True
     worker: bool = True
+    use_env: bool = False  # keep REMOTE_VARIABLES from the caller's environment
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ class DevPlan:
     make_token: bool  # `make token` does the same
     processes: tuple[ProcessSpec, ...]
     summaries: tuple[tuple[str, str], ...]  # (process name, what it is) for each process, or why it is absent
+    ignored: tuple[str, ...] = ()  # REMOTE_VARIABLES of the caller's environment left out
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,11 @@ def prepare_dev(request: DevRequest, *, environ: Mapping[str, str] | None = None
         )
     python = _interpreter(directory, request.python)
     env = local_environment(environ)
+    ignored: tuple[str, ...] = ()
+    if not request.use_env:
+        ignored = tuple(v for v in REMOTE_VARIABLES if v in env)
+        for variable in ignored:
+            del env[variable]
     found = _probe(python, directory, env)
     port = request.port or manifest.port
     _check_port(request.host, port)
@@ -132,6 +148,7 @@ def prepare_dev(request: DevRequest, *, environ: Mapping[str, str] | None = None
         make_token=python == directory / ".venv" / "bin" / "python" and _has_make_target(directory, "token"),
         processes=tuple(processes),
         summaries=tuple(summaries),
+        ignored=ignored,
     )
 
 
@@ -234,7 +251,11 @@ def _probe(python: Path, directory: Path, env: Mapping[str, str]) -> dict[str, b
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise MissingToolError(f"{python} failed to start: {last}", hint=INSTALL_HINT)
-    found: dict[str, bool] = json.loads(done.stdout.strip().splitlines()[-1])
+    try:
+        found: dict[str, bool] = json.loads(done.stdout.strip().splitlines()[-1])
+        found["uvicorn"], found["watchfiles"]  # noqa: B018 - both answers must be there
+    except (IndexError, ValueError, KeyError, TypeError):
+        raise UsageError(f"{python} did not answer as a Python interpreter does.", hint=INSTALL_HINT) from None
     if not found["uvicorn"]:
         raise MissingToolError(f"{python} has no uvicorn, so it cannot serve the API.", hint=INSTALL_HINT)
     return found

@@ -163,3 +163,21 @@ def test_an_api_that_never_answers_is_stopped_after_the_timeout(tmp_path: Path) 
     plan = prepare_dev(DevRequest(directory=Path("svc")), environ={**os.environ, "FAKE_HEALTH_STATUS": "503"})
     with pytest.raises(ServiceStoppedError, match=r"did not answer http://127\.0\.0\.1:\d+/healthz within 1 s"):
         run_dev(plan, on_event=lambda _: None, ready_timeout=1)
+
+
+def test_real_infrastructure_in_the_shell_is_left_out_unless_asked(tmp_path: Path) -> None:
+    make_service(tmp_path)
+    shell = {**os.environ, "DATABASE_URL": "postgresql+asyncpg://app@staging-db:5432/app", "JWT_ISSUER": "https://idp", "EDITOR": "vi"}
+    plan = prepare_dev(DevRequest(directory=Path("svc")), environ=shell)
+    assert set(plan.ignored) == {"DATABASE_URL", "JWT_ISSUER"}
+    for process in plan.processes:
+        assert "DATABASE_URL" not in process.env and "JWT_ISSUER" not in process.env and process.env["EDITOR"] == "vi"
+    kept = prepare_dev(DevRequest(directory=Path("svc"), use_env=True), environ=shell)
+    assert kept.ignored == () and kept.processes[0].env["DATABASE_URL"] == shell["DATABASE_URL"]
+
+
+@pytest.mark.parametrize("program", ["/bin/true", "/bin/echo"])
+def test_an_interpreter_that_is_not_python_is_bad_input(tmp_path: Path, program: str) -> None:
+    make_service(tmp_path)
+    with pytest.raises(UsageError, match="did not answer as a Python interpreter"):
+        prepare_dev(DevRequest(directory=Path("svc"), python=Path(program)))

@@ -23,6 +23,9 @@ def dev(
     ),
     reload: bool = typer.Option(True, "--reload/--no-reload", help="Restart the API and the worker when a file under app/ changes."),
     worker: bool = typer.Option(True, "--worker/--no-worker", help="Run the jobs worker too, when the service has one."),
+    use_env: bool = typer.Option(
+        False, "--use-env", help="Keep DATABASE_URL, REDIS_URL, JWT_ISSUER and the like from your shell (default: left out, so nothing real is touched)."
+    ),
 ) -> None:
     """Run the service locally on its embedded defaults (SQLite, a local queue, a dev token issuer; no servers needed):
     the API with reload and its jobs worker, until Ctrl-C stops both.
@@ -39,11 +42,13 @@ def dev(
     from platformctl.core.devserver import DevRequest, prepare_dev, run_dev
     from platformctl.core.errors import ExitCode
 
-    plan = prepare_dev(DevRequest(directory=directory, port=port, host=host, python=python, reload=reload, worker=worker))
+    plan = prepare_dev(DevRequest(directory=directory, port=port, host=host, python=python, reload=reload, worker=worker, use_env=use_env))
     err = console.err()
     err.print(f"Running {plan.name} from {plan.directory} on its local defaults (ENVIRONMENT=local):", markup=False)
     for name, summary in plan.summaries:
         err.print(f"  {name:<7}{summary}", markup=False)
+    if plan.ignored:
+        err.print(f"Left out of its environment: {', '.join(plan.ignored)} (from your shell; --use-env keeps them).", markup=False)
     stopped = run_dev(plan, on_event=_View(plan))
     if stopped.killed:
         err.print(f"Killed {' and '.join(stopped.killed)}: they had not stopped in time.", markup=False)
