@@ -45,7 +45,7 @@ def parse_yaml_model(
         raise ConfigError(f"{source} has a YAML alias inside the value it refers to.", hint="Write the values out instead of through that alias.")
     if not isinstance(raw, dict):
         raise ConfigError(f"{source} must be a YAML mapping with {shape}.", hint=hint)
-    problems: list[Problem] = list(pre_checks(raw))
+    problems: list[Problem] = [*_duplicate_keys(node), *pre_checks(raw)]
     parsed: M | None = None
     try:
         parsed = model.model_validate(raw)
@@ -62,6 +62,26 @@ def parse_yaml_model(
         raise ConfigError(f"{source} has {len(details)} {noun}.", hint=hint, details=details)
     assert parsed is not None
     return parsed
+
+
+def _duplicate_keys(node: yaml.Node | None, path: tuple[Any, ...] = (), seen: frozenset[int] = frozenset()) -> list[Problem]:
+    """Keys given twice in one mapping: YAML readers keep the last silently, which hides edits."""
+    if node is None or id(node) in seen:
+        return []
+    seen = seen | {id(node)}
+    found: list[Problem] = []
+    if isinstance(node, yaml.MappingNode):
+        first: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.value in first:
+                found.append(((*path, key_node.value), f"is given twice (lines {first[key_node.value]} and {line}); keep one"))
+            first.setdefault(key_node.value, line)
+            found += _duplicate_keys(value_node, (*path, key_node.value), seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            found += _duplicate_keys(item, (*path, i), seen)
+    return found
 
 
 def _refers_to_itself(value: Any, open_: frozenset[int] = frozenset()) -> bool:

@@ -10,10 +10,15 @@ from platformctl.core.errors import ConfigError
 
 
 def _with_identity(extra: str) -> str:
-    """The sample with `extra` (indented keys) as the identity section's last lines, so it wins over the sample's."""
+    """The sample with `extra` (indented keys) as the identity section's last lines, in place of the
+    sample's lines for the same keys (a key given twice is itself a problem)."""
     text = sample_text()
     assert "\nwarehouse:" in text and text.index("\nidentity:") < text.index("\nwarehouse:"), "identity must precede warehouse"
-    return text.replace("\nwarehouse:", f"{extra}\nwarehouse:", 1)
+    keys = {line.strip().split(":", 1)[0] for line in extra.splitlines() if line.strip()}
+    head, rest = text.split("\nidentity:", 1)
+    section, tail = rest.split("\nwarehouse:", 1)
+    kept = [line for line in section.split("\n") if not (line.startswith("  ") and line.strip().split(":", 1)[0] in keys)]
+    return f"{head}\nidentity:" + "\n".join(kept) + f"{extra}\nwarehouse:{tail}"
 
 
 def _details(text: str) -> list[str]:

@@ -105,3 +105,8 @@ def test_a_folder_without_service_yaml_is_not_a_service(tmp_path: Path) -> None:
 def test_an_alias_inside_its_own_anchor_is_one_clear_error(text: str) -> None:
     with pytest.raises(ConfigError, match="alias inside the value it refers to"):
         parse_service(text, source="service.yaml")
+
+
+def test_a_key_given_twice_is_a_problem_not_a_silent_override() -> None:
+    problems = _problems(VALID.replace("port: 8000\n", "port: 8000\nport: 9000\n"))
+    assert any(p.startswith("port: is given twice (lines 3 and 4)") for p in problems), problems
