@@ -75,7 +75,7 @@ def _duplicate_keys(node: yaml.Node | None, path: tuple[Any, ...] = (), seen: fr
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.value in first:
-                found.append(((*path, key_node.value), f"is given twice (lines {first[key_node.value]} and {line}); keep one"))
+                found.append(((*path, key_node.value), f"is given twice (first on line {first[key_node.value]}); keep one"))
             first.setdefault(key_node.value, line)
             found += _duplicate_keys(value_node, (*path, key_node.value), seen)
     elif isinstance(node, yaml.SequenceNode):

@@ -109,4 +109,4 @@ def test_an_alias_inside_its_own_anchor_is_one_clear_error(text: str) -> None:
 
 def test_a_key_given_twice_is_a_problem_not_a_silent_override() -> None:
     problems = _problems(VALID.replace("port: 8000\n", "port: 8000\nport: 9000\n"))
-    assert any(p.startswith("port: is given twice (lines 3 and 4)") for p in problems), problems
+    assert any(p.startswith("port: is given twice (first on line 3); keep one (line 4)") for p in problems), problems
