@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from stacks.components.job_queue import tls_only_queue_policy
+
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum: time to inspect and redrive after a failover
 
 
@@ -67,22 +69,8 @@ class DrQueues(pulumi.ComponentResource):
             )
             for role, target in (("queue", queue), ("dlq", dlq)):
                 aws.sqs.QueuePolicy(
-                    f"{name}-{spec.key}-{role}-tls-only", queue_url=target.url, policy=target.arn.apply(_tls_only_policy), opts=child
+                    f"{name}-{spec.key}-{role}-tls-only", queue_url=target.url, policy=target.arn.apply(tls_only_queue_policy), opts=child
                 )
             self.urls[spec.key] = queue.url
             self.arns[spec.key] = queue.arn
         self.register_outputs({"urls": self.urls, "arns": self.arns})
-
-
-def _tls_only_policy(queue_arn: str) -> str:
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": {"AWS": "*"},
-            "Action": "sqs:*",
-            "Resource": queue_arn,
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }],
-    })

@@ -25,7 +25,8 @@ class JobQueueArgs:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-def _tls_only_policy(queue_arn: str) -> str:
+def tls_only_queue_policy(queue_arn: str) -> str:
+    """A queue policy that refuses every request not made over TLS (primary and DR queues alike)."""
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -93,7 +94,7 @@ class JobQueue(pulumi.ComponentResource):
             aws.sqs.QueuePolicy(
                 f"{name}-{role}-tls-only",
                 queue_url=target.url,
-                policy=target.arn.apply(_tls_only_policy),
+                policy=target.arn.apply(tls_only_queue_policy),
                 opts=pulumi.ResourceOptions(parent=self),
             )
 
