@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from platformctl.config.addressing import plan_subnets
 from platformctl.config.platform_file import Platform
+from platformctl.config.stack_config.network import vpc_config
 
 # Where on-call finds the steps to cold-start the cache in the DR region (no Redis is replicated then).
 CACHE_COLD_START_RUNBOOK = "stacks/dr/runbooks/cache-cold-start.md"  # relative to the folder holding stacks/
@@ -15,7 +15,6 @@ def build(platform: Platform, env: str) -> dict[str, Any]:
     """The dr layer's config keys for env (its Pulumi.yaml declares every one)."""
     settings = platform.environments[env]
     dr, network, cluster = settings.dr, settings.network, settings.cluster
-    subnets = plan_subnets(network.dr_cidr, network.azs)
     # The pilot light mirrors the primary's first (general) node group: the same instance types and the
     # same maximum, so a failover only raises min/desired; it idles at pilot_light_min_nodes (0 or 1).
     primary_group = cluster.node_groups[0]
@@ -23,13 +22,7 @@ def build(platform: Platform, env: str) -> dict[str, Any]:
         "drEnabled": dr.enabled,
         "rpoMinutes": dr.rpo_minutes,
         "rtoMinutes": dr.rto_minutes,
-        "vpcCidr": network.dr_cidr,
-        "azCount": network.azs,
-        "natGateways": network.nat_gateways,
-        "publicSubnetCidrs": subnets.public,
-        "privateSubnetCidrs": subnets.private,
-        "isolatedSubnetCidrs": subnets.isolated,
-        "flowLogRetentionDays": network.flow_log_retention_days,
+        **vpc_config(network, network.dr_cidr),
         "databaseReplica": dr.database_replica,
         "dbInstanceClass": settings.database.instance_class,
         "dbEngineVersion": settings.database.engine_version,

@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from platformctl.config.addressing import plan_subnets
-from platformctl.config.platform_file import Platform
+from platformctl.config.platform_file import NetworkSize, Platform
 
 
 def build(platform: Platform, env: str) -> dict[str, Any]:
     network = platform.environments[env].network
-    subnets = plan_subnets(network.cidr, network.azs)
+    return vpc_config(network, network.cidr)
+
+
+def vpc_config(network: NetworkSize, cidr: str) -> dict[str, Any]:
+    """The VPC keys of one region's network (the dr layer uses them for the DR region's CIDR)."""
+    subnets = plan_subnets(cidr, network.azs)
     return {
-        "vpcCidr": network.cidr,
+        "vpcCidr": cidr,
         "azCount": network.azs,
         "natGateways": network.nat_gateways,
         "publicSubnetCidrs": subnets.public,
