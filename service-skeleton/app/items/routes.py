@@ -104,6 +104,15 @@ async def get_item_route(item_id: int, request: Request, _: Annotated[Principal,
     return Response(body, media_type=JSON, headers={"X-Cache": "miss"})
 
 
+async def _item_to_modify(session: AsyncSession, item_id: int, principal: Principal) -> Item:
+    """The item, when it exists (else 404) and the principal may change it (else 403)."""
+    item = await get_item(session, item_id)
+    if item is None:
+        raise _not_found(item_id)
+    _may_modify(principal, item)
+    return item
+
+
 async def update_item_route(
     item_id: int,
     body: ItemUpdate,
@@ -111,10 +120,7 @@ async def update_item_route(
     session: Annotated[AsyncSession, Depends(get_session)],
     principal: Annotated[Principal, Depends(WRITE)],
 ) -> Response:
-    item = await get_item(session, item_id)
-    if item is None:
-        raise _not_found(item_id)
-    _may_modify(principal, item)
+    item = await _item_to_modify(session, item_id, principal)
     changes = body.model_dump(exclude_unset=True)
     for field in ("name", "price", "tags"):
         if field in changes and changes[field] is None:
@@ -133,10 +139,7 @@ async def delete_item_route(
     session: Annotated[AsyncSession, Depends(get_session)],
     principal: Annotated[Principal, Depends(WRITE)],
 ) -> Response:
-    item = await get_item(session, item_id)
-    if item is None:
-        raise _not_found(item_id)
-    _may_modify(principal, item)
+    item = await _item_to_modify(session, item_id, principal)
     await session.delete(item)
     await session.commit()
     await request.app.state.cache.delete(item_cache_key(item_id))
