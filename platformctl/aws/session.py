@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from platformctl.config.env_vars import AWS_ENDPOINT_URL, AWS_REGION
-from platformctl.core.errors import MissingToolError, PlatformctlError
+from platformctl.errors import MissingToolError, PlatformctlError
 
 
 def client(service: str, *, region: str | None = None) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback as tb
 
 from platformctl.cli import console
-from platformctl.core.errors import ExitCode, PlatformctlError
+from platformctl.errors import ExitCode, PlatformctlError
 
 
 def report(exc: BaseException, *, show_traceback: bool) -> int:

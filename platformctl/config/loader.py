@@ -8,7 +8,7 @@ from pathlib import Path
 from platformctl.config.platform_file import Platform
 from platformctl.config.rules import check_platform, find_secrets
 from platformctl.config.yaml_model import parse_yaml_model
-from platformctl.core.errors import UsageError
+from platformctl.errors import UsageError
 
 PLATFORM_FILE = "platform.yaml"
 

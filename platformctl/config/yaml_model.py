@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from platformctl.core.errors import ConfigError
+from platformctl.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
 Problem = tuple[tuple[Any, ...], str]  # (path in the document, message)

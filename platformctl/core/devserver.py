@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformctl.core.errors import MissingToolError, PlatformctlError, UsageError
+from platformctl.errors import MissingToolError, PlatformctlError, UsageError
 from platformctl.core.supervisor import Event, ProcessSpec, Supervisor
 
 DEFAULT_HOST = "127.0.0.1"

@@ -65,7 +65,7 @@ def sts_identity() -> str:
 
 def diagnose(*, runner: CommandRunner, identity: Callable[[], str] = sts_identity) -> DoctorReport:
     """Check Python, the Pulumi CLI, AWS credentials, kubectl, docker and graphviz."""
-    from platformctl.core.errors import PlatformctlError
+    from platformctl.errors import PlatformctlError
 
     checks = [_python()]
     checks.append(_tool(runner, "pulumi", ["pulumi", "version"], ("up", "preview", "destroy"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from platformctl.config.loader import parse_platform
 from platformctl.config.sample import PlatformFileContext, render_platform_file
-from platformctl.core.errors import UsageError
+from platformctl.errors import UsageError
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from platformctl.config.loader import LoadedPlatform
 from platformctl.config.stack_config import layer_config
-from platformctl.core.errors import UsageError
+from platformctl.errors import UsageError
 from platformctl.engines.layers import with_dependencies
 from platformctl.plan.model import Plan
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from platformctl.core.errors import UsageError
+from platformctl.errors import UsageError
 
 
 @dataclass(frozen=True)

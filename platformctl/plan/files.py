@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from platformctl.core.errors import UsageError
+from platformctl.errors import UsageError
 from platformctl.plan.model import Plan
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import jinja2
 
-from platformctl.core.errors import PlatformctlError
+from platformctl.errors import PlatformctlError
 from platformctl.paths import templates_dir
 
 

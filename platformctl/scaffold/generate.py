@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from platformctl.config.platform_file import DNS_LABEL
-from platformctl.core.errors import UsageError
+from platformctl.errors import UsageError
 from platformctl.paths import skeleton_dir
 from platformctl.scaffold.names import check_service_name
 from platformctl.scaffold.skeleton import MANIFEST, SkeletonManifest, load_skeleton

@@ -6,7 +6,7 @@ import keyword
 import re
 
 from platformctl.config.stack_config.addons import INGRESS_NAMESPACE, OBSERVABILITY_NAMESPACE, SYSTEM_NAMESPACE
-from platformctl.core.errors import UsageError
+from platformctl.errors import UsageError
 
 MAX_LENGTH = 40
 _DNS_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from platformctl.core.diagnostics import diagnose
-from platformctl.core.errors import MissingToolError
+from platformctl.errors import MissingToolError
 from tests.cli.runner import run
 
 

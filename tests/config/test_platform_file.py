@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from platformctl.config.addressing import plan_subnets
 from platformctl.config.loader import parse_platform
 from platformctl.config.sample import sample_text
-from platformctl.core.errors import ConfigError
+from platformctl.errors import ConfigError
 
 
 def _problems(text: str) -> list[str]:

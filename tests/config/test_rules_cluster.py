@@ -6,7 +6,7 @@ import pytest
 
 from platformctl.config.loader import parse_platform
 from platformctl.config.sample import sample_text
-from platformctl.core.errors import ConfigError
+from platformctl.errors import ConfigError
 
 PROD_PRIVATE = "public_endpoint_cidrs: []"
 DEV_GROUPS = "node_groups: [{name: general, instance_types: [t3.large]"

@@ -9,7 +9,7 @@ import yaml
 
 from platformctl.config.loader import parse_platform
 from platformctl.config.sample import sample_text
-from platformctl.core.errors import ConfigError
+from platformctl.errors import ConfigError
 
 
 def _sample(**changes: Any) -> dict:

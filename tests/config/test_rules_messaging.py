@@ -6,7 +6,7 @@ import pytest
 
 from platformctl.config.loader import parse_platform
 from platformctl.config.sample import sample_text
-from platformctl.core.errors import ConfigError
+from platformctl.errors import ConfigError
 
 
 def _with_queue(line: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from platformctl.config.service_file import load_service, parse_service
-from platformctl.core.errors import ConfigError, UsageError
+from platformctl.errors import ConfigError, UsageError
 from platformctl.paths import skeleton_dir
 
 VALID = """\

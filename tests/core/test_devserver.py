@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from platformctl.core.devserver import DevRequest, ServiceStoppedError, prepare_dev, run_dev
-from platformctl.core.errors import ConfigError, ExitCode, MissingToolError, UsageError
+from platformctl.errors import ConfigError, ExitCode, MissingToolError, UsageError
 from platformctl.core.supervisor import Event, ProcessOutput, Ready
 from tests.core.dev_fixtures import free_port, make_service
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from platformctl.core.errors import StackProgramError
+from platformctl.errors import StackProgramError
 from platformctl.engines.embedded.runner import LayerRun, run_layers
 
 UP = LayerRun("network", "platform-network", "tests.engines.fake_stacks.upstream", {"vpcCidr": "10.0.0.0/16", "tags": {"team": "platform"}}, region="eu-west-1")

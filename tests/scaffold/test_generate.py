@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from platformctl.config.service_file import load_service
-from platformctl.core.errors import UsageError
+from platformctl.errors import UsageError
 from platformctl.paths import skeleton_dir, templates_dir
 from platformctl.scaffold import generate
 from platformctl.scaffold.generate import ServiceRequest, generate_service, resolve_features, skeleton_own_files

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from platformctl.core.errors import ExitCode, UsageError
+from platformctl.errors import ExitCode, UsageError
 from platformctl.scaffold.names import check_service_name
 
 

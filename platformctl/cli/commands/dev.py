@@ -40,7 +40,7 @@ def dev(
         platformctl dev --dir services/orders --port 8081
     """
     from platformctl.core.devserver import DevRequest, prepare_dev, run_dev
-    from platformctl.core.errors import ExitCode
+    from platformctl.errors import ExitCode
 
     plan = prepare_dev(DevRequest(directory=directory, port=port, host=host, python=python, reload=reload, worker=worker, use_env=use_env))
     err = console.err()

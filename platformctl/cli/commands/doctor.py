@@ -18,7 +18,7 @@ def doctor(json_output: bool = JsonOption) -> None:
     from dataclasses import asdict
 
     from platformctl.core.diagnostics import SystemRunner, diagnose
-    from platformctl.core.errors import ExitCode
+    from platformctl.errors import ExitCode
 
     report = diagnose(runner=SystemRunner())
     if json_output:

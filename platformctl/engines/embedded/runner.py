@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from platformctl.core.errors import StackProgramError
+from platformctl.errors import StackProgramError
 from platformctl.engines.embedded.recorder import PlanMocks, Recorded, RecordingMonitor, redact
 from platformctl.engines.embedded.speedups import cyclic_gc_paused, without_source_positions
 from platformctl.paths import stacks_import_root
