@@ -61,6 +61,6 @@ def main(argv: list[str] | None = None) -> None:
         app(args=args, prog_name="platformctl", standalone_mode=True)
     except SystemExit:
         raise
-    except BaseException as exc:  # noqa: BLE001 - the boundary: everything ends here
+    except BaseException as exc:
         show = _state["traceback"] or os.environ.get(TRACEBACK, "") in {"1", "true", "yes"}
         raise SystemExit(boundary.report(exc, show_traceback=show)) from None

@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformctl.errors import MissingToolError, PlatformctlError, UsageError
 from platformctl.core.supervisor import Event, ProcessSpec, Supervisor
+from platformctl.errors import MissingToolError, PlatformctlError, UsageError
 
 DEFAULT_HOST = "127.0.0.1"
 READY_TIMEOUT_SECONDS = 60.0
@@ -253,7 +253,7 @@ def _probe(python: Path, directory: Path, env: Mapping[str, str]) -> dict[str, b
         raise MissingToolError(f"{python} failed to start: {last}", hint=INSTALL_HINT)
     try:
         found: dict[str, bool] = json.loads(done.stdout.strip().splitlines()[-1])
-        found["uvicorn"], found["watchfiles"]  # noqa: B018 - both answers must be there
+        found["uvicorn"], found["watchfiles"]
     except (IndexError, ValueError, KeyError, TypeError):
         raise UsageError(f"{python} did not answer as a Python interpreter does.", hint=INSTALL_HINT) from None
     if not found["uvicorn"]:

@@ -59,7 +59,7 @@ def sts_identity() -> str:
 
     try:
         return str(client("sts", region=None or "us-east-1").get_caller_identity()["Arn"])
-    except Exception as exc:  # noqa: BLE001 - every SDK failure becomes one sentence
+    except Exception as exc:
         raise translate(exc, "read the caller identity") from None
 
 

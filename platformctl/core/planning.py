@@ -7,8 +7,8 @@ from typing import Any
 
 from platformctl.config.loader import LoadedPlatform
 from platformctl.config.stack_config import layer_config
-from platformctl.errors import UsageError
 from platformctl.engines.layers import with_dependencies
+from platformctl.errors import UsageError
 from platformctl.plan.model import Plan
 
 

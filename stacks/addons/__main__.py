@@ -1,5 +1,8 @@
 """Entry point for `pulumi up` in this folder: runs the addons layer."""
-import pathlib, sys
+import pathlib
+import sys
+
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))  # the folder that holds stacks/
-from stacks.addons.program import program  # noqa: E402
+from stacks.addons.program import program
+
 program()

@@ -3,6 +3,6 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))  # the folder that holds stacks/
-from stacks.data.program import program  # noqa: E402
+from stacks.data.program import program
 
 program()

@@ -3,6 +3,6 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))  # the folder that holds stacks/
-from stacks.dr.program import program  # noqa: E402
+from stacks.dr.program import program
 
 program()

@@ -18,10 +18,10 @@ from stacks.components.dr_cache_secondary import DrCacheSecondary, DrCacheSecond
 from stacks.components.dr_database_replica import DrDatabaseReplica, DrDatabaseReplicaArgs
 from stacks.components.dr_failover_dns import DrFailoverDns, DrFailoverDnsArgs
 from stacks.components.dr_keys import DrKeys, DrKeysArgs
-from stacks.components.dr_queues import DrQueues, DrQueuesArgs
-from stacks.components.dr_search_snapshots import DrSearchSnapshots, DrSearchSnapshotsArgs
 from stacks.components.dr_network import DrNetwork, DrNetworkArgs
 from stacks.components.dr_pilot_cluster import DrPilotCluster, DrPilotClusterArgs
+from stacks.components.dr_queues import DrQueues, DrQueuesArgs
+from stacks.components.dr_search_snapshots import DrSearchSnapshots, DrSearchSnapshotsArgs
 from stacks.components.node_group import NodeGroupSpec
 from stacks.dr.queue_names import dr_queue_specs
 from stacks.dr.settings import DrSettings

@@ -1,5 +1,8 @@
 """Entry point for `pulumi up` in this folder: runs the identity layer."""
-import pathlib, sys
+import pathlib
+import sys
+
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))  # the folder that holds stacks/
-from stacks.identity.program import program  # noqa: E402
+from stacks.identity.program import program
+
 program()

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from platformctl.core.devserver import DevRequest, ServiceStoppedError, prepare_dev, run_dev
-from platformctl.errors import ConfigError, ExitCode, MissingToolError, UsageError
 from platformctl.core.supervisor import Event, ProcessOutput, Ready
+from platformctl.errors import ConfigError, ExitCode, MissingToolError, UsageError
 from tests.core.dev_fixtures import free_port, make_service
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the fake interpreter is a POSIX script")

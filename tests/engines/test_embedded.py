@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from platformctl.errors import StackProgramError
 from platformctl.engines.embedded.runner import LayerRun, run_layers
+from platformctl.errors import StackProgramError
 
 UP = LayerRun("network", "platform-network", "tests.engines.fake_stacks.upstream", {"vpcCidr": "10.0.0.0/16", "tags": {"team": "platform"}}, region="eu-west-1")
 DOWN = LayerRun("cluster", "platform-cluster", "tests.engines.fake_stacks.downstream", {}, depends_on=("network",), region="eu-west-1")

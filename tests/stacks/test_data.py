@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from platformctl.config.loader import LoadedPlatform
+from platformctl.config.stack_config import common_config
 from platformctl.core.planning import build_plan
 from platformctl.plan.model import SECRET_MARKER, LayerPlan, PlanResource, is_unknown
-from platformctl.config.stack_config import common_config
 from stacks.components.backup_plan import BACKUP_TAG_KEY, BACKUP_TAG_VALUE
 from tests.stacks.conftest import assert_platform_tags, fake_upstream, named, of_type, one_of_type, sample_platform
 

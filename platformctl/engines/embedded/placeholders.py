@@ -61,7 +61,7 @@ def _output_properties(cls: type) -> tuple[tuple[str, Any], ...]:
     for _python_name, pulumi_name, prop in pulumi_types._py_properties(cls):
         try:
             hint = typing.get_type_hints(prop.fget).get("return", Any)
-        except Exception:  # noqa: BLE001 - an unresolvable hint only loses a placeholder
+        except Exception:
             hint = Any
         props.append((pulumi_name, hint))
     return tuple(props)

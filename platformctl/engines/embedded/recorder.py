@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi.output import Unknown
@@ -85,7 +85,7 @@ class RecordingMonitor(mocks.MockMonitor):
         super().__init__(mocks_)
         self.recorded: list[Recorded] = []
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
+    def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
@@ -107,7 +107,7 @@ class RecordingMonitor(mocks.MockMonitor):
         return response
 
 
-    def ReadResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
+    def ReadResource(self, request: Any) -> Any:
         # Reads are lookups of what exists (StackReferences among them): recorded, never created.
         response = super().ReadResource(request)
         provider = request.provider.rsplit("::", 1)[0] if request.provider else None

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from platformctl.errors import StackProgramError
 from platformctl.engines.embedded.recorder import PlanMocks, Recorded, RecordingMonitor, redact
 from platformctl.engines.embedded.speedups import cyclic_gc_paused, without_source_positions
+from platformctl.errors import StackProgramError
 from platformctl.paths import stacks_import_root
 from platformctl.plan.model import LayerPlan, PlanResource
 
@@ -117,7 +117,7 @@ def _run_one(run: LayerRun, state: EmbeddedRun) -> LayerPlan:
         secrets = {k for k, v in exported.items() if _sync_await(Output.from_input(v).is_secret())}
     except StackProgramError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a program bug becomes one error naming the layer
+    except Exception as exc:
         raise StackProgramError(f"The {run.name} layer's program failed: {type(exc).__name__}: {exc}.", hint="Run with --traceback for the stack trace; this is a bug in stacks/.") from exc
 
     outputs = {k: ("[secret]" if k in secrets else redact(v)) for k, v in sorted(values.items())}

@@ -2,7 +2,6 @@
 
 import json
 
-import pulumi
 import pulumi_aws as aws
 
 from stacks.outputs import Layer, export_outputs, reference
