@@ -53,8 +53,9 @@ def touched_modules() -> list[str]:
         "import sys, json\n"
         "from platformctl.config.loader import load_platform\n"
         "from platformctl.core.planning import build_plan\n"
+        "from platformctl.engines.embedded.runner import EmbeddedEngine\n"
         "from pathlib import Path\n"
-        "build_plan(loaded=load_platform(None, cwd=Path('/nonexistent')), env='prod')\n"
+        "build_plan(engine=EmbeddedEngine(), loaded=load_platform(None, cwd=Path('/nonexistent')), env='prod')\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_aws', 'pulumi_kubernetes') and m.count('.') <= 2)))\n"
     )
     done = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True)

@@ -1,8 +1,7 @@
-"""The platformctl command: global options, command registration, and the error boundary."""
+"""The platformctl command: global options, the composition root in typer's context, command registration, the error boundary."""
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
@@ -10,7 +9,7 @@ import typer
 from platformctl import __version__
 from platformctl.cli import boundary
 from platformctl.cli.commands import dev, doctor, init, new_service, plan
-from platformctl.config.env_vars import TRACEBACK
+from platformctl.wiring import Wiring, build_wiring
 
 app = typer.Typer(
     name="platformctl",
@@ -25,7 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state = {"traceback": False}
+TRACEBACK_FLAG = "--traceback"
 
 
 def _version(value: bool) -> None:
@@ -36,10 +35,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _global(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
-    traceback: bool = typer.Option(False, "--traceback", help="Show the stack trace of errors (never with local variables)."),
+    traceback: bool = typer.Option(
+        False, TRACEBACK_FLAG, help="Show the stack trace of errors (never with local variables); also accepted after the command."
+    ),
 ) -> None:
-    _state["traceback"] = traceback
+    if ctx.obj is None:
+        ctx.obj = build_wiring()
+    ctx.obj.traceback_flag = ctx.obj.traceback_flag or traceback
 
 
 # One line per command; each lives in its own module under platformctl/cli/commands/.
@@ -50,17 +54,34 @@ app.command("new-service")(new_service.new_service)
 app.command("dev")(dev.dev)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; the single boundary where errors become messages and exit codes."""
+def main(argv: list[str] | None = None, *, wiring: Wiring | None = None) -> None:
+    """Run the CLI; the single boundary where errors become messages and exit codes.
+
+    Args:
+        argv: the arguments (default: sys.argv[1:]).
+        wiring: the composition root to use (tests pass one built with fakes); built from the environment otherwise.
+    """
     from platformctl.cli import console
 
     console.reset()
-    args = sys.argv[1:] if argv is None else argv
-    _state["traceback"] = False
+    args = list(sys.argv[1:] if argv is None else argv)
+    if wiring is None:
+        wiring = build_wiring()
+    # --traceback is a global option, but people type it after the command too: accept it anywhere before `--`.
+    end = args.index("--") if "--" in args else len(args)
+    if TRACEBACK_FLAG in args[:end]:
+        wiring.traceback_flag = True
+        args = [a for a in args[:end] if a != TRACEBACK_FLAG] + args[end:]
     try:
-        app(args=args, prog_name="platformctl", standalone_mode=True)
+        app(args=args, prog_name="platformctl", standalone_mode=True, obj=wiring)
     except SystemExit:
         raise
-    except BaseException as exc:
-        show = _state["traceback"] or os.environ.get(TRACEBACK, "") in {"1", "true", "yes"}
-        raise SystemExit(boundary.report(exc, show_traceback=show)) from None
+    except BaseException as exc:  # the boundary: everything ends here
+        raise SystemExit(boundary.report(exc, show_traceback=_show_traceback(wiring))) from None
+
+
+def _show_traceback(wiring: Wiring) -> bool:
+    try:
+        return wiring.show_traceback
+    except Exception:  # broken PLATFORMCTL_* settings must not hide the error being reported
+        return wiring.traceback_flag

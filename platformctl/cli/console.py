@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from rich.console import Console
 
@@ -23,6 +26,14 @@ def err() -> Console:
 def out() -> Console:
     """Human-readable results (tables, trees)."""
     return Console(file=sys.stdout, no_color=_no_color(), highlight=False)
+
+
+def write_document(document: Mapping[str, Any]) -> None:
+    """The one shape of every `--json` output: a JSON object, snake_case keys, sorted, indented by 2, newline-terminated.
+
+    Results build their document with `to_document()`; the plan document is the same shape (Plan.to_json).
+    """
+    write_data(json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
 def write_data(text: str) -> None:

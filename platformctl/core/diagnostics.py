@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from platformctl.system import CommandRunner
 
 Status = Literal["ok", "missing", "error"]
+MINIMUM_PYTHON = (3, 11)
 
 
 @dataclass(frozen=True)
@@ -33,37 +34,12 @@ class DoctorReport:
     def healthy(self) -> bool:
         return not any(c.blocking for c in self.checks)
 
-
-class CommandRunner(Protocol):
-    def which(self, name: str) -> str | None: ...
-    def run(self, argv: Sequence[str]) -> tuple[int, str]: ...
-
-
-class SystemRunner:
-    """Runs real commands, bounded in time."""
-
-    def which(self, name: str) -> str | None:
-        return shutil.which(name)
-
-    def run(self, argv: Sequence[str]) -> tuple[int, str]:
-        try:
-            done = subprocess.run(list(argv), capture_output=True, text=True, timeout=20, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return 1, str(exc)
-        return done.returncode, (done.stdout or done.stderr).strip()
+    def to_document(self) -> dict[str, Any]:
+        """The `--json` document."""
+        return {"healthy": self.healthy, "checks": [asdict(check) for check in self.checks]}
 
 
-def sts_identity() -> str:
-    """The caller ARN from STS; raises PlatformctlError when there are no usable credentials."""
-    from platformctl.aws.session import client, translate
-
-    try:
-        return str(client("sts", region=None or "us-east-1").get_caller_identity()["Arn"])
-    except Exception as exc:
-        raise translate(exc, "read the caller identity") from None
-
-
-def diagnose(*, runner: CommandRunner, identity: Callable[[], str] = sts_identity) -> DoctorReport:
+def diagnose(*, runner: CommandRunner, identity: Callable[[], str]) -> DoctorReport:
     """Check Python, the Pulumi CLI, AWS credentials, kubectl, docker and graphviz."""
     from platformctl.errors import PlatformctlError
 
@@ -84,7 +60,7 @@ def diagnose(*, runner: CommandRunner, identity: Callable[[], str] = sts_identit
 
 def _python() -> CheckResult:
     version = ".".join(map(str, sys.version_info[:3]))
-    if sys.version_info >= (3, 11):
+    if sys.version_info[:2] >= MINIMUM_PYTHON:
         return CheckResult("python", "ok", version, None, ("all",))
     return CheckResult("python", "error", f"{version} is older than 3.11", "Install Python 3.11 or newer.", ("all",))
 

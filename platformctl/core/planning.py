@@ -1,15 +1,35 @@
-"""The plan use case: run the selected layers on the embedded engine and return the plan document."""
+"""The plan use case: load platform.yaml, run the selected layers on a planning engine, return the plan."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from platformctl.config.loader import LoadedPlatform
+from platformctl.config.loader import LoadedPlatform, load_platform
 from platformctl.config.stack_config import layer_config
+from platformctl.engines.base import EventSink, LayerInput, PlanningEngine, ignore_events
 from platformctl.engines.layers import with_dependencies
 from platformctl.errors import UsageError
 from platformctl.plan.model import Plan
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What a person asked to plan."""
+
+    env: str
+    layers: tuple[str, ...] = ()  # empty: every layer
+    platform_file: Path | None = None  # None: ./platform.yaml, else the built-in sample
+    cwd: Path = Path(".")
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """The plan and what the CLI says about where it came from; policies, cost and diffs hang off it."""
+
+    plan: Plan
+    is_sample: bool
 
 
 def check_environment(loaded: LoadedPlatform, env: str) -> None:
@@ -19,52 +39,68 @@ def check_environment(loaded: LoadedPlatform, env: str) -> None:
         raise UsageError(f"There is no environment '{env}' in {loaded.source}.", hint=f"Choose one of: {', '.join(valid)}.")
 
 
+def layer_inputs(loaded: LoadedPlatform, env: str, layers: list[str] | None = None) -> list[LayerInput]:
+    """The selected layers (with everything they depend on) as engine inputs, upstream first.
+
+    Raises:
+        UsageError: unknown environment or layer.
+    """
+    check_environment(loaded, env)
+    platform = loaded.platform
+    return [
+        LayerInput(
+            name=definition.name,
+            project=definition.project,
+            module=definition.module,
+            config=layer_config(platform, env, definition.name),
+            region=platform.regions.primary,
+            depends_on=tuple(dependency.value for dependency in definition.depends_on),
+        )
+        for definition in with_dependencies(layers)
+    ]
+
+
+def plan_platform(request: PlanRequest, *, engine: PlanningEngine, on_event: EventSink = ignore_events) -> PlanOutcome:
+    """Plan what `up` would build for one environment, without AWS or the Pulumi CLI.
+
+    Args:
+        request: the environment, layers and platform.yaml to plan.
+        engine: the planning engine (the composition root's; fakes in tests).
+        on_event: receives the engine's progress events.
+    Returns:
+        The plan document, and whether the built-in sample was planned.
+    Raises:
+        UsageError: unknown environment or layer; ConfigError: a broken platform.yaml.
+        StackProgramError: a stack program failed.
+    """
+    loaded = load_platform(request.platform_file, cwd=request.cwd)
+    plan = build_plan(loaded=loaded, env=request.env, layers=list(request.layers) or None, engine=engine, on_event=on_event)
+    return PlanOutcome(plan=plan, is_sample=loaded.is_sample)
+
+
 def build_plan(
     *,
     loaded: LoadedPlatform,
     env: str,
+    engine: PlanningEngine,
     layers: list[str] | None = None,
     upstream: dict[str, dict[str, Any]] | None = None,
-    on_progress: Callable[[str, str], None] | None = None,
+    on_event: EventSink = ignore_events,
 ) -> Plan:
-    """Plan what `up` would build for env, without AWS or the Pulumi CLI.
+    """Run the selected layers (and what they need) on the engine and wrap them in a plan document.
 
-    Args:
-        loaded: the platform and its source.
-        env: the environment (stack) to plan.
-        layers: layers to plan (their dependencies are added); all when empty.
-        upstream: recorded outputs of layers not planned here, by project (isolated layer plans).
-        on_progress: called with (layer, "start" | "done").
-    Returns:
-        The plan document.
-    Raises:
-        UsageError: unknown environment or layer.
-        StackProgramError: a stack program failed.
+    `upstream` gives recorded outputs of layers by project: those layers are not run again unless
+    selected, so one layer can be planned in isolation.
     """
-    from platformctl.engines.embedded.runner import LayerRun, run_layers
-
-    check_environment(loaded, env)
-    platform = loaded.platform
-    specs = with_dependencies(layers)
+    inputs = layer_inputs(loaded, env, layers)
     if upstream:
-        # Layers whose outputs are given are not run again.
-        specs = [s for s in specs if s.project not in upstream or (layers and s.name in layers)]
-    runs = [
-        LayerRun(
-            name=spec.name,
-            project=spec.project,
-            module=spec.module,
-            config=layer_config(platform, env, spec.name),
-            depends_on=spec.depends_on,
-            region=platform.regions.primary,
-        )
-        for spec in specs
-    ]
+        inputs = [i for i in inputs if i.project not in upstream or (layers and i.name in layers)]
+    platform = loaded.platform
     return Plan(
         environment=env,
         organisation=platform.organisation,
         primary_region=platform.regions.primary,
         dr_region=platform.regions.dr,
         source=loaded.source,
-        layers=run_layers(runs, stack=env, upstream=upstream, on_progress=on_progress),
+        layers=engine.plan(inputs, stack=env, upstream=upstream, on_event=on_event),
     )

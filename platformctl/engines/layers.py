@@ -1,89 +1,74 @@
-"""The platform's layers, what each depends on, and the order that satisfies those dependencies."""
+"""The layer graph read from the one layer table (stacks/layer_table.py): lookup, dependency closure, order."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+from functools import cache
+from typing import TYPE_CHECKING
 
 from platformctl.errors import UsageError
 
-
-@dataclass(frozen=True)
-class LayerSpec:
-    """One Pulumi project of the platform."""
-
-    name: str
-    summary: str
-    depends_on: tuple[str, ...] = ()
-    in_dr_region: bool = False
-
-    @property
-    def project(self) -> str:
-        return f"platform-{self.name}"
-
-    @property
-    def module(self) -> str:
-        return f"stacks.{self.name}.program"
+if TYPE_CHECKING:
+    from stacks.layer_table import LayerDefinition
 
 
-# Upstream first. Independent layers could run in parallel in the cloud; the plan runs them in order.
-LAYERS: tuple[LayerSpec, ...] = (
-    LayerSpec("network", "VPC over 3 AZs, subnet tiers, NAT, flow logs, endpoints, security groups"),
-    LayerSpec("cluster", "EKS with KMS secrets encryption, managed node groups, OIDC for IRSA", ("network",)),
-    LayerSpec("identity", "Cognito user pool with MFA, app clients, the JWT issuer", ()),
-    LayerSpec("addons", "Helm add-ons: ALB controller, Kong, autoscaling, DNS, Datadog, Fluent Bit; policies", ("network", "cluster", "identity")),
-    LayerSpec("data", "KMS keys, RDS PostgreSQL, ElastiCache Redis, OpenSearch, S3, warehouse role", ("network", "cluster")),
-    LayerSpec("messaging", "SQS queues with DLQs, SNS topics, SES, SMS settings", ()),
-    LayerSpec("edge", "ACM, CloudFront, WAF, Route53", ("data",)),
-    LayerSpec("backup", "AWS Backup vaults and daily plan with copies to the DR region", ("data",)),
-    LayerSpec("dr", "DR region: network, replicas, replication targets, pilot-light cluster, failover DNS", ("network", "cluster", "data", "messaging", "edge"), True),
-)
+@cache
+def layer_table() -> tuple[LayerDefinition, ...]:
+    """The table, imported from the bundled stacks folder (pure data: no Pulumi import)."""
+    from platformctl.paths import stacks_import_root
 
-_BY_NAME = {spec.name: spec for spec in LAYERS}
+    root = str(stacks_import_root())
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from stacks.layer_table import LAYER_TABLE
+
+    return LAYER_TABLE
 
 
 def layer_names() -> list[str]:
-    return [spec.name for spec in LAYERS]
+    """Every layer's name, upstream first."""
+    return [definition.name for definition in layer_table()]
 
 
-def get_layer(name: str) -> LayerSpec:
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        raise UsageError(f"There is no layer '{name}'.", hint=f"Choose from: {', '.join(layer_names())}.") from None
-
-
-def is_built(spec: LayerSpec) -> bool:
-    """Whether the layer's Pulumi program is present (layers are added one by one)."""
-    from platformctl.paths import stacks_dir
-
-    return (stacks_dir() / spec.name / "program.py").is_file()
-
-
-def missing_layers() -> list[str]:
-    """Layers of the design whose program is not built yet; plans say so instead of failing."""
-    return [spec.name for spec in LAYERS if not is_built(spec)]
-
-
-def with_dependencies(selected: list[str] | None) -> list[LayerSpec]:
-    """The selected layers plus everything they need, in dependency order (all built layers if none selected).
+def get_layer(name: str) -> LayerDefinition:
+    """The table row of one layer.
 
     Raises:
-        UsageError: a layer is unknown, or it (or one it needs) is not built yet.
+        UsageError: there is no such layer.
+    """
+    for definition in layer_table():
+        if definition.name == name:
+            return definition
+    raise UsageError(f"There is no layer '{name}'.", hint=f"Choose from: {', '.join(layer_names())}.")
+
+
+def with_dependencies(selected: list[str] | None) -> list[LayerDefinition]:
+    """The selected layers plus everything they need, in dependency order (every layer if none is selected).
+
+    Raises:
+        UsageError: a layer is unknown.
     """
     if not selected:
-        return [spec for spec in LAYERS if is_built(spec) and all(is_built(get_layer(d)) for d in spec.depends_on)]
+        return list(layer_table())
     wanted: set[str] = set()
 
     def visit(name: str) -> None:
-        spec = get_layer(name)
+        definition = get_layer(name)
         if name not in wanted:
             wanted.add(name)
-            for dep in spec.depends_on:
-                visit(dep)
+            for dependency in definition.depends_on:
+                visit(dependency.value)
 
     for name in selected:
         visit(name)
-    unbuilt = [name for name in sorted(wanted) if not is_built(get_layer(name))]
-    if unbuilt:
-        raise UsageError(f"Layer {', '.join(unbuilt)} is not built yet in this version of platformctl.", hint=f"Plan one of: {', '.join(s.name for s in LAYERS if is_built(s))}.")
-    return [spec for spec in LAYERS if spec.name in wanted]
+    return [definition for definition in layer_table() if definition.name in wanted]
+
+
+def dependents_of(name: str) -> list[LayerDefinition]:
+    """Every layer that reads `name`'s outputs, directly or through another layer, in table order."""
+    get_layer(name)
+    reached: set[str] = {name}
+    for definition in layer_table():  # the table is in dependency order, so one pass reaches everything
+        if any(dependency.value in reached for dependency in definition.depends_on):
+            reached.add(definition.name)
+    return [definition for definition in layer_table() if definition.name in reached - {name}]

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from platformctl.config.platform_file import DNS_LABEL
 from platformctl.errors import UsageError
@@ -49,6 +50,19 @@ class GeneratedService:
     files: int
     git: GitResult
     next_steps: list[str] = field(default_factory=list)
+
+    def to_document(self) -> dict[str, Any]:
+        """The `--json` document."""
+        return {
+            "name": self.name,
+            "path": str(self.path),
+            "owner": self.owner,
+            "features": list(self.features),
+            "skeleton_version": self.skeleton_version,
+            "files": self.files,
+            "git": {"committed": self.git.committed, "detail": self.git.detail},
+            "next_steps": self.next_steps,
+        }
 
 
 def resolve_features(requested: tuple[str, ...] | None, manifest: SkeletonManifest) -> tuple[str, ...]:

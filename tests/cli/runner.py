@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from platformctl.cli.app import main
+from platformctl.wiring import Wiring
 
 
 @dataclass
@@ -16,10 +17,11 @@ class Result:
     stderr: str
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
+def run(capsys: pytest.CaptureFixture[str], *args: str, wiring: Wiring | None = None) -> Result:
+    """Run `platformctl ARGS`; `wiring` is the composition root to use (fakes), the real one otherwise."""
     capsys.readouterr()
     try:
-        main(list(args))
+        main(list(args), wiring=wiring)
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from platformctl import __version__
+from platformctl.wiring import Wiring
 from tests.cli.runner import run
 
 
@@ -39,15 +40,25 @@ def test_help_does_not_import_pulumi_boto3_or_kubernetes() -> None:
     assert "HEAVY=\n" in done.stdout, f"--help imported heavy modules: {done.stdout.splitlines()[-1]}"
 
 
-def test_unexpected_error_is_one_sentence_and_traceback_only_on_request(capsys, monkeypatch) -> None:
-    import platformctl.core.planning as planning
-
-    def boom(**_: object) -> None:
+class _BrokenEngine:
+    def plan(self, layers, **_: object):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(planning, "build_plan", boom)
-    result = run(capsys, "plan")
+
+def test_unexpected_error_is_one_sentence_and_traceback_only_on_request(capsys) -> None:
+    broken = lambda: Wiring(planning_engine=_BrokenEngine)  # noqa: E731 - a fresh root per run, as the CLI builds one
+    result = run(capsys, "plan", wiring=broken())
     assert result.code == 1
     assert "unexpected RuntimeError: kaboom" in result.stderr and "Traceback" not in result.stderr
-    result = run(capsys, "--traceback", "plan")
+    result = run(capsys, "--traceback", "plan", wiring=broken())
+    assert result.code == 1 and "Traceback" in result.stderr
+    result = run(capsys, "plan", "--traceback", wiring=broken())
+    assert result.code == 1 and "Traceback" in result.stderr, "--traceback after the command works too"
+
+
+def test_traceback_from_the_environment(capsys, monkeypatch) -> None:
+    from platformctl.config.settings import Settings
+
+    monkeypatch.setenv("PLATFORMCTL_TRACEBACK", "1")
+    result = run(capsys, "plan", wiring=Wiring(settings_factory=Settings, planning_engine=_BrokenEngine))
     assert result.code == 1 and "Traceback" in result.stderr

@@ -8,6 +8,7 @@ import pytest
 
 from platformctl.core.diagnostics import diagnose
 from platformctl.errors import MissingToolError
+from platformctl.wiring import Wiring
 from tests.cli.runner import run
 
 
@@ -44,21 +45,18 @@ def test_missing_pulumi_and_credentials_block_with_fixes() -> None:
     assert by_name["dot"].status == "missing" and not by_name["dot"].blocking
 
 
-def test_doctor_json_and_exit_code(capsys, monkeypatch) -> None:
-    import platformctl.core.diagnostics as diagnostics
-
-    monkeypatch.setattr(diagnostics, "SystemRunner", lambda: FakeRunner({"kubectl": "v1.31"}))
-    monkeypatch.setattr(diagnostics, "sts_identity", _no_credentials)
-    monkeypatch.setattr(diagnostics.diagnose, "__kwdefaults__", {"identity": _no_credentials})
-    result = run(capsys, "doctor", "--json")
+def test_doctor_json_and_exit_code(capsys) -> None:
+    wiring = Wiring(runner=FakeRunner({"kubectl": "v1.31"}), aws_identity=_no_credentials)
+    result = run(capsys, "doctor", "--json", wiring=wiring)
     assert result.code == 3
     doc = json.loads(result.stdout)
     assert doc["healthy"] is False
     assert {c["name"] for c in doc["checks"]} >= {"python", "pulumi", "aws credentials", "kubectl", "docker", "dot"}
+    assert next(c for c in doc["checks"] if c["name"] == "aws credentials")["fix"] == "Set AWS_PROFILE."
 
 
 @pytest.mark.integration
 def test_sts_identity_against_moto_server(moto_endpoint) -> None:
-    from platformctl.core.diagnostics import sts_identity
+    from platformctl.aws.identity import sts_identity
 
     assert sts_identity().startswith("arn:aws:")

@@ -71,12 +71,9 @@ def test_missing_explicit_file_is_a_usage_error(capsys, in_tmp) -> None:
     assert result.code == 2 and "nope.yaml does not exist" in result.stderr and "platformctl init" in result.stderr
 
 
-def test_an_unbuilt_layer_is_refused_clearly(capsys, in_tmp, monkeypatch) -> None:
-    import platformctl.engines.layers as layers
-
-    monkeypatch.setattr(layers, "is_built", lambda spec: spec.name != "messaging")
-    result = run(capsys, "plan", "--layer", "messaging")
-    assert result.code == 2 and "not built yet" in result.stderr
+def test_an_unknown_layer_is_refused_naming_the_layers(capsys, in_tmp) -> None:
+    result = run(capsys, "plan", "--layer", "mesaging")
+    assert result.code == 2 and "There is no layer 'mesaging'" in result.stderr and "messaging" in result.stderr
 
 
 def test_full_prod_plan_is_byte_stable(capsys, in_tmp) -> None:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from platformctl.engines.embedded.runner import LayerRun, run_layers
+from platformctl.engines.base import LayerInput
+from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.errors import StackProgramError
 
-UP = LayerRun("network", "platform-network", "tests.engines.fake_stacks.upstream", {"vpcCidr": "10.0.0.0/16", "tags": {"team": "platform"}}, region="eu-west-1")
-DOWN = LayerRun("cluster", "platform-cluster", "tests.engines.fake_stacks.downstream", {}, depends_on=("network",), region="eu-west-1")
+UP = LayerInput("network", "platform-network", "tests.engines.fake_stacks.upstream", {"vpcCidr": "10.0.0.0/16", "tags": {"team": "platform"}}, region="eu-west-1")
+DOWN = LayerInput("cluster", "platform-cluster", "tests.engines.fake_stacks.downstream", {}, depends_on=("network",), region="eu-west-1")
 
 
 @pytest.fixture(scope="module")
 def layers():
-    return run_layers([UP, DOWN], stack="prod")
+    return EmbeddedEngine().plan([UP, DOWN], stack="prod")
 
 
 def test_every_resource_is_recorded_with_its_properties(layers) -> None:
@@ -58,21 +59,21 @@ def test_secrets_never_reach_the_plan(layers) -> None:
 
 
 def test_two_runs_give_identical_plans() -> None:
-    first = [layer.model_dump_json() for layer in run_layers([UP, DOWN], stack="prod")]
-    second = [layer.model_dump_json() for layer in run_layers([UP, DOWN], stack="prod")]
+    first = [layer.model_dump_json() for layer in EmbeddedEngine().plan([UP, DOWN], stack="prod")]
+    second = [layer.model_dump_json() for layer in EmbeddedEngine().plan([UP, DOWN], stack="prod")]
     assert first == second
 
 
 def test_a_missing_upstream_is_an_error_naming_the_reference() -> None:
     with pytest.raises(StackProgramError) as caught:
-        run_layers([DOWN], stack="prod")
+        EmbeddedEngine().plan([DOWN], stack="prod")
     assert "platform-network" in caught.value.message
 
 
 def test_a_broken_program_is_one_error_naming_the_layer() -> None:
-    broken = LayerRun("network", "platform-network", "tests.engines.fake_stacks.upstream", {"tags": {}}, region="eu-west-1")
+    broken = LayerInput("network", "platform-network", "tests.engines.fake_stacks.upstream", {"tags": {}}, region="eu-west-1")
     with pytest.raises(StackProgramError) as caught:
-        run_layers([broken], stack="dev")
+        EmbeddedEngine().plan([broken], stack="dev")
     assert "network layer's program failed" in caught.value.message and "vpcCidr" in caught.value.message
 
 

@@ -9,7 +9,7 @@ from contextlib import nullcontext
 import pulumi.runtime.resource as sdk_resource
 
 from platformctl.engines.embedded import runner
-from platformctl.engines.embedded.runner import run_layers
+from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.engines.embedded.speedups import STACK_TRACE_HOOK, cyclic_gc_paused, without_source_positions
 from tests.engines.test_embedded import DOWN, UP
 
@@ -24,10 +24,10 @@ def test_the_hook_exists_in_the_pinned_sdk_and_is_restored() -> None:
 
 
 def test_a_plan_is_the_same_with_and_without_source_positions(monkeypatch) -> None:
-    fast = [layer.model_dump_json() for layer in run_layers([UP, DOWN], stack="prod")]
+    fast = [layer.model_dump_json() for layer in EmbeddedEngine().plan([UP, DOWN], stack="prod")]
     monkeypatch.setattr(runner, "without_source_positions", nullcontext)
     monkeypatch.setattr(runner, "cyclic_gc_paused", nullcontext)
-    slow = [layer.model_dump_json() for layer in run_layers([UP, DOWN], stack="prod")]
+    slow = [layer.model_dump_json() for layer in EmbeddedEngine().plan([UP, DOWN], stack="prod")]
     assert fast == slow
 
 

@@ -15,6 +15,7 @@ import pytest
 from platformctl.config.loader import LoadedPlatform, parse_platform
 from platformctl.config.sample import sample_text
 from platformctl.core.planning import build_plan
+from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.engines.layers import get_layer
 from platformctl.plan.model import LayerPlan, Plan, PlanResource
 
@@ -58,7 +59,7 @@ def layer_plan() -> Callable[[str, str], LayerPlan]:
         key = ("layer", layer, env)
         if key not in _CACHE:
             loaded = sample_platform()
-            _CACHE[key] = build_plan(loaded=loaded, env=env, layers=[layer], upstream=fake_upstream(layer, loaded))
+            _CACHE[key] = build_plan(engine=EmbeddedEngine(), loaded=loaded, env=env, layers=[layer], upstream=fake_upstream(layer, loaded))
         return _CACHE[key].layer(layer)
 
     return plan
@@ -69,7 +70,7 @@ def full_plan() -> Callable[[str], Plan]:
     def plan(env: str) -> Plan:
         key = ("full", env)
         if key not in _CACHE:
-            _CACHE[key] = build_plan(loaded=sample_platform(), env=env)
+            _CACHE[key] = build_plan(engine=EmbeddedEngine(), loaded=sample_platform(), env=env)
         return _CACHE[key]
 
     return plan

@@ -14,6 +14,7 @@ from platformctl.config.sample import sample_text
 from platformctl.config.stack_config import common_config
 from platformctl.config.stack_config.addons import CHARTS
 from platformctl.core.planning import build_plan
+from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.plan.model import LayerPlan, PlanResource
 from tests.stacks.conftest import assert_platform_tags, fake_upstream, of_type, one_of_type, sample_platform
 
@@ -57,7 +58,7 @@ def autoscaler_plan() -> LayerPlan:
                                      '  dev:\n    network: {cidr: 10.10.0.0/16, dr_cidr: 10.110.0.0/16, azs: 2, nat_gateways: 1}\n    cluster:\n      autoscaler: cluster-autoscaler\n', 1)
         assert "autoscaler: cluster-autoscaler" in text, "sample template changed: cannot switch dev to cluster-autoscaler"
         loaded = LoadedPlatform(parse_platform(text, source="sample with cluster-autoscaler"), "sample", True)
-        _PLANS["ca"] = build_plan(loaded=loaded, env="dev", layers=["addons"], upstream=fake_upstream("addons", loaded)).layer("addons")
+        _PLANS["ca"] = build_plan(engine=EmbeddedEngine(), loaded=loaded, env="dev", layers=["addons"], upstream=fake_upstream("addons", loaded)).layer("addons")
     return _PLANS["ca"]
 
 
@@ -397,7 +398,7 @@ def test_every_app_namespace_gets_deny_policies_a_deployer_role_and_gateway_reac
     text = sample_text().replace("  app_namespaces: [apps]", "  app_namespaces: [apps, orders]", 1)
     assert "[apps, orders]" in text, "sample template changed: cannot add an app namespace"
     loaded = LoadedPlatform(parse_platform(text, source="sample with two app namespaces"), "sample", True)
-    plan = build_plan(loaded=loaded, env="prod", layers=["addons"], upstream=fake_upstream("addons", loaded)).layer("addons")
+    plan = build_plan(engine=EmbeddedEngine(), loaded=loaded, env="prod", layers=["addons"], upstream=fake_upstream("addons", loaded)).layer("addons")
     for ns in ("apps", "orders"):
         mine = {p.inputs["metadata"]["name"] for p in of_type(plan, NETPOL) if p.inputs["metadata"]["namespace"] == ns}
         assert {"default-deny", "allow-dns", "allow-from-gateway"} <= mine, f"namespace {ns}: policies {sorted(mine)}"

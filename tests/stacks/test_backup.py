@@ -158,6 +158,7 @@ def test_taggable_backup_resources_carry_the_platform_tags(layer_plan, env: str)
 def test_without_dr_copies_there_is_no_dr_vault() -> None:
     from platformctl.config.loader import LoadedPlatform
     from platformctl.core.planning import build_plan
+    from platformctl.engines.embedded.runner import EmbeddedEngine
     from tests.stacks.conftest import fake_upstream
 
     loaded = sample_platform()
@@ -165,7 +166,7 @@ def test_without_dr_copies_there_is_no_dr_vault() -> None:
     env = dev.model_copy(update={"backup": dev.backup.model_copy(update={"copy_to_dr": False})})
     platform = loaded.platform.model_copy(update={"environments": {**loaded.platform.environments, "dev": env}})
     local = LoadedPlatform(platform, loaded.source, True)
-    plan = build_plan(loaded=local, env="dev", layers=["backup"], upstream=fake_upstream("backup", local)).layer("backup")
+    plan = build_plan(engine=EmbeddedEngine(), loaded=local, env="dev", layers=["backup"], upstream=fake_upstream("backup", local)).layer("backup")
     assert [v.name for v in of_type(plan, "aws:backup/vault:Vault")] == ["primary-vault"], "backup: copy_to_dr false needs no DR vault"
     (rule,) = one_of_type(plan, "aws:backup/plan:Plan").inputs["rules"]
     assert not rule.get("copyActions"), "backup: copy_to_dr false must not copy"

@@ -12,6 +12,7 @@ from platformctl.config.loader import LoadedPlatform, parse_platform
 from platformctl.config.sample import sample_text
 from platformctl.config.stack_config import layer_config
 from platformctl.core.planning import build_plan
+from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.plan.model import LayerPlan, PlanResource
 from stacks.outputs import OUTPUTS, Layer
 from tests.stacks.conftest import FakeConfig, assert_platform_tags, fake_upstream, of_type, one_of_type, sample_platform
@@ -81,7 +82,7 @@ def test_public_endpoint_is_restricted_to_the_listed_cidrs() -> None:
                                  f"public_endpoint_cidrs: [{OFFICE}]\n      node_groups: [{{name: general, instance_types: [t3.large]", 1)
     loaded = LoadedPlatform(parse_platform(text, source="test"), "test", False)
     assert loaded.platform.environments["dev"].cluster.public_endpoint_cidrs == [OFFICE], "the test platform must list an office CIDR for dev"
-    plan = build_plan(loaded=loaded, env="dev", layers=["cluster"], upstream=fake_upstream("cluster", loaded)).layer("cluster")
+    plan = build_plan(engine=EmbeddedEngine(), loaded=loaded, env="dev", layers=["cluster"], upstream=fake_upstream("cluster", loaded)).layer("cluster")
     eks = one_of_type(plan, "aws:eks/cluster:Cluster")
     vpc = eks.inputs["vpcConfig"]
     assert vpc["endpointPublicAccess"] is True and vpc["publicAccessCidrs"] == [OFFICE], f"{eks.name}: public endpoint only for {OFFICE}, got {vpc}"

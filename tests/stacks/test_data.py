@@ -10,6 +10,7 @@ import pytest
 from platformctl.config.loader import LoadedPlatform
 from platformctl.config.stack_config import common_config
 from platformctl.core.planning import build_plan
+from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.plan.model import SECRET_MARKER, LayerPlan, PlanResource, is_unknown
 from stacks.components.backup_plan import BACKUP_TAG_KEY, BACKUP_TAG_VALUE
 from tests.stacks.conftest import assert_platform_tags, fake_upstream, named, of_type, one_of_type, sample_platform
@@ -66,7 +67,7 @@ def plan_with(env: str, **updates: Any) -> LayerPlan:
     if "warehouse" in updates:
         platform = platform.model_copy(update={"warehouse": updates["warehouse"]})
     changed = LoadedPlatform(platform, loaded.source, True)
-    return build_plan(loaded=changed, env=env, layers=["data"], upstream=fake_upstream("data", changed)).layer("data")
+    return build_plan(engine=EmbeddedEngine(), loaded=changed, env=env, layers=["data"], upstream=fake_upstream("data", changed)).layer("data")
 
 
 def assert_cluster_only_ingress(plan: LayerPlan, sg_name: str, port: int) -> None:

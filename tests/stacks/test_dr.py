@@ -14,6 +14,7 @@ import pytest
 from platformctl.config.addressing import plan_subnets
 from platformctl.config.loader import LoadedPlatform
 from platformctl.core.planning import build_plan
+from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.paths import stacks_dir
 from platformctl.plan.model import LayerPlan, PlanResource
 from stacks.outputs import OUTPUTS, Layer
@@ -57,7 +58,7 @@ def variant_plan(env: str, section: str, **changes: Any) -> LayerPlan:
         environment = base.environments[env]
         changed = environment.model_copy(update={section: getattr(environment, section).model_copy(update=changes)})
         loaded = LoadedPlatform(base.model_copy(update={"environments": {**base.environments, env: changed}}), "variant", True)
-        _VARIANTS[key] = build_plan(loaded=loaded, env=env, layers=["dr"], upstream=fake_upstream("dr", loaded)).layer("dr")
+        _VARIANTS[key] = build_plan(engine=EmbeddedEngine(), loaded=loaded, env=env, layers=["dr"], upstream=fake_upstream("dr", loaded)).layer("dr")
     return _VARIANTS[key]
 
 

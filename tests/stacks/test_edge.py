@@ -7,6 +7,7 @@ import pytest
 from platformctl.config.loader import LoadedPlatform
 from platformctl.config.stack_config import common_config, layer_config
 from platformctl.core.planning import build_plan
+from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.plan.model import PlanResource
 from tests.stacks.conftest import assert_platform_tags, fake_upstream, named, of_type, one_of_type, provider_region, sample_platform
 
@@ -53,7 +54,7 @@ def test_an_existing_zone_is_used_instead_of_creating_one() -> None:
     edge = loaded.platform.edge.model_copy(update={"existing_zone_ids": {"prod": "Z0123456789ABC"}})
     platform = loaded.platform.model_copy(update={"edge": edge})
     adopted = LoadedPlatform(platform, loaded.source, True)
-    plan = build_plan(loaded=adopted, env="prod", layers=["edge"], upstream=fake_upstream("edge", adopted)).layer("edge")
+    plan = build_plan(engine=EmbeddedEngine(), loaded=adopted, env="prod", layers=["edge"], upstream=fake_upstream("edge", adopted)).layer("edge")
     assert not plan.by_type("aws:route53/zone:Zone"), "edge: with existing_zone_ids.prod set, no zone may be created"
     records = of_type(plan, "aws:route53/record:Record")
     assert all(r.inputs["zoneId"] == "Z0123456789ABC" for r in records), "edge: every record must go into the existing zone"

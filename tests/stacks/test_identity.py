@@ -11,6 +11,7 @@ from platformctl.config.loader import LoadedPlatform
 from platformctl.config.platform_file import IdentityProvider
 from platformctl.config.stack_config import layer_config
 from platformctl.core.planning import build_plan
+from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.plan.model import LayerPlan, PlanResource
 from tests.stacks.conftest import fake_upstream, of_type, one_of_type, sample_platform
 
@@ -36,7 +37,7 @@ def _with_providers() -> LoadedPlatform:
 @cache
 def _sso_plan(env: str) -> LayerPlan:
     loaded = _with_providers()
-    return build_plan(loaded=loaded, env=env, layers=["identity"], upstream=fake_upstream("identity", loaded)).layer("identity")
+    return build_plan(engine=EmbeddedEngine(), loaded=loaded, env=env, layers=["identity"], upstream=fake_upstream("identity", loaded)).layer("identity")
 
 
 @pytest.fixture(params=["sample", "sso"])
@@ -70,7 +71,7 @@ def test_sms_mfa_when_configured_sends_through_a_role_guarded_by_an_external_id(
     loaded = sample_platform()
     identity = loaded.platform.identity.model_copy(update={"sms_mfa": True})
     custom = LoadedPlatform(loaded.platform.model_copy(update={"identity": identity}), "test: SMS MFA", False)
-    plan = build_plan(loaded=custom, env=env, layers=["identity"], upstream=fake_upstream("identity", custom)).layer("identity")
+    plan = build_plan(engine=EmbeddedEngine(), loaded=custom, env=env, layers=["identity"], upstream=fake_upstream("identity", custom)).layer("identity")
     pool, role = _pool(plan), one_of_type(plan, "aws:iam/role:Role")
     sms = pool.inputs.get("smsConfiguration") or {}
     assert sms.get("snsCallerArn") == _ref(role, "arn"), f"{pool.name}: SMS MFA must send through {role.name}"

@@ -9,6 +9,7 @@ import pytest
 from platformctl.config.loader import LoadedPlatform
 from platformctl.config.platform_file import Queue
 from platformctl.core.planning import build_plan
+from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.plan.model import LayerPlan, PlanResource
 from tests.stacks.conftest import fake_upstream, of_type, one_of_type, sample_platform
 
@@ -38,7 +39,7 @@ def _fifo_plan(env: str) -> LayerPlan:
     )
     platform = loaded.platform.model_copy(update={"messaging": messaging})
     custom = LoadedPlatform(platform, "test: sample with a FIFO queue", False)
-    return build_plan(loaded=custom, env=env, layers=["messaging"], upstream=fake_upstream("messaging", custom)).layer("messaging")
+    return build_plan(engine=EmbeddedEngine(), loaded=custom, env=env, layers=["messaging"], upstream=fake_upstream("messaging", custom)).layer("messaging")
 
 
 @pytest.mark.parametrize("env", ENVS)

@@ -8,12 +8,12 @@ import pytest
 import yaml
 
 from platformctl.config.stack_config import layer_config
-from platformctl.engines.layers import LAYERS, is_built
+from platformctl.engines.layers import layer_names
 from platformctl.paths import stacks_dir
 from tests.stacks.conftest import sample_platform
 
-# Layers are added one by one; every built layer must be a complete Pulumi project.
-LAYER_NAMES = [spec.name for spec in LAYERS if is_built(spec)]
+# Every layer of the table must be a complete Pulumi project.
+LAYER_NAMES = layer_names()
 
 
 def _project(layer: str) -> dict:

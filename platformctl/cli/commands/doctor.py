@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 
 from platformctl.cli import console
 from platformctl.cli.options import JsonOption
 
 
-def doctor(json_output: bool = JsonOption) -> None:
+def doctor(ctx: typer.Context, json_output: bool = JsonOption) -> None:
     """Check Python, the Pulumi CLI, AWS credentials (through STS), kubectl, docker and graphviz.
 
     Exits 3 when something that `up` or `deploy` needs is missing; `plan` needs none of it.
     """
-    from dataclasses import asdict
-
-    from platformctl.core.diagnostics import SystemRunner, diagnose
+    from platformctl.core.diagnostics import diagnose
     from platformctl.errors import ExitCode
 
-    report = diagnose(runner=SystemRunner())
+    wiring = ctx.obj
+    report = diagnose(runner=wiring.runner, identity=wiring.aws_identity)
     if json_output:
-        doc = {"healthy": report.healthy, "checks": [asdict(c) for c in report.checks]}
-        console.write_data(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+        console.write_document(report.to_document())
     else:
         from rich.table import Table
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -53,17 +52,7 @@ def new_service(
     with console.err().status(f"Generating {escape(name)}…"):
         result = generate_service(request)
     if as_json:
-        document = {
-            "name": result.name,
-            "path": str(result.path),
-            "owner": result.owner,
-            "features": list(result.features),
-            "skeletonVersion": result.skeleton_version,
-            "files": result.files,
-            "git": {"committed": result.git.committed, "detail": result.git.detail},
-            "nextSteps": result.next_steps,
-        }
-        console.write_data(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        console.write_document(result.to_document())
         return
     err = console.err()
     err.print(

@@ -11,6 +11,7 @@ from platformctl.cli.options import JsonOption, PlatformFileOption
 
 
 def plan(
+    ctx: typer.Context,
     env: str = typer.Option("dev", "--env", "-e", help="Environment to plan, as named in platform.yaml."),
     layer: list[str] = typer.Option([], "--layer", "-l", help="Plan only this layer (and what it depends on); repeatable."),
     json_output: bool = JsonOption,
@@ -22,30 +23,19 @@ def plan(
     The stack programs run on Pulumi's mock runtime; values only the cloud knows are shown as
     "(known after apply: …)". With no platform.yaml here, the built-in sample platform is planned.
     """
-    from platformctl.config.loader import load_platform
-    from platformctl.core.planning import build_plan, check_environment
+    from platformctl.cli.progress import plan_progress
+    from platformctl.core.planning import PlanRequest, plan_platform
     from platformctl.plan.files import write_plan
 
+    wiring = ctx.obj
     stderr = console.err()
-    loaded = load_platform(platform_file, cwd=Path.cwd())
-    if loaded.is_sample:
-        stderr.print("No platform.yaml here: planning the built-in sample platform (run `platformctl init` to write your own).")
-    check_environment(loaded, env)
-    from platformctl.engines.layers import missing_layers
+    request = PlanRequest(env=env, layers=tuple(layer), platform_file=platform_file, cwd=Path.cwd())
+    with plan_progress(stderr, env) as on_event:
+        outcome = plan_platform(request, engine=wiring.planning_engine(), on_event=on_event)
+    if outcome.is_sample:
+        stderr.print("No platform.yaml here: planned the built-in sample platform (run `platformctl init` to write your own).")
 
-    if not layer and missing_layers():
-        stderr.print(f"Not built yet, so not in this plan: the {', '.join(missing_layers())} layer(s).")
-
-    with stderr.status(f"Planning {env}…") as status:
-
-        def progress(layer_name: str, phase: str) -> None:
-            if phase == "start":
-                status.update(f"Planning {env}: {layer_name}…")
-                if not stderr.is_terminal:
-                    stderr.print(f"planning {layer_name}…")
-
-        result = build_plan(loaded=loaded, env=env, layers=layer or None, on_progress=progress)
-
+    result = outcome.plan
     if out is not None:
         write_plan(result, out)
     if json_output:
@@ -59,8 +49,5 @@ def plan(
         stdout.print(summary_table(result))
     if out is not None:
         stderr.print(f"Wrote the plan to {out}.")
-    # `up` is not a command yet: point at what applies a layer today.
-    stderr.print(
-        "Next: review it; `platformctl doctor` checks what applying it needs (AWS credentials, the Pulumi CLI), "
-        "and each layer applies with `cd stacks/<layer> && pulumi up`."
-    )
+    # `up` is not a command yet: point at what exists.
+    stderr.print("Next: review it; `platformctl doctor` checks what applying it will need (AWS credentials, the Pulumi CLI).")

@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from pulumi import _types as pulumi_types
 from pulumi.runtime import rpc
 
+from platformctl.engines.embedded.sdk_internals import is_output_type, output_properties
 from platformctl.plan.model import UNKNOWN_PREFIX
 
 _PACKAGES = {"aws": "pulumi_aws", "kubernetes": "pulumi_kubernetes"}
@@ -58,7 +58,7 @@ def resource_class(type_token: str) -> type | None:
 @cache
 def _output_properties(cls: type) -> tuple[tuple[str, Any], ...]:
     props = []
-    for _python_name, pulumi_name, prop in pulumi_types._py_properties(cls):
+    for _python_name, pulumi_name, prop in output_properties(cls):
         try:
             hint = typing.get_type_hints(prop.fget).get("return", Any)
         except Exception:
@@ -109,7 +109,7 @@ def _placeholder(hint: Any, label: str, depth: int) -> Any:
     if origin in (list, Sequence) or (isinstance(origin, type) and issubclass(origin, Sequence) and origin is not str):
         item = _placeholder(args[0] if args else Any, f"{label}[0]", depth + 1)
         return _SKIP if item is _SKIP else [item]
-    if isinstance(hint, type) and pulumi_types.is_output_type(hint):
+    if isinstance(hint, type) and is_output_type(hint):
         nested: dict[str, Any] = {}
         for prop_name, prop_hint in _output_properties(hint):
             value = _placeholder(prop_hint, f"{label}.{prop_name}", depth + 1)

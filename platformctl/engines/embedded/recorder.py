@@ -9,6 +9,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import mocks, rpc
 
 from platformctl.engines.embedded.placeholders import computed_outputs, unknown
+from platformctl.engines.embedded.sdk_internals import is_serialised_secret
 from platformctl.plan.model import SECRET_MARKER
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
@@ -32,7 +33,7 @@ class Recorded:
 def redact(value: Any) -> Any:
     """Replace secret values (wrapped by the SDK's serialisation) with a marker, recursively."""
     if isinstance(value, dict):
-        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+        if is_serialised_secret(value):
             return SECRET_MARKER
         return {k: redact(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -1,33 +1,22 @@
-"""Runs layer programs in-process under Pulumi's mock runtime, chaining outputs from layer to layer."""
+"""The embedded engine: layer programs in-process under Pulumi's mock runtime, outputs chained from layer to layer."""
 
 from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from platformctl.engines.base import EventSink, LayerFinished, LayerInput, LayerStarted, ignore_events, pulumi_config
 from platformctl.engines.embedded.recorder import PlanMocks, Recorded, RecordingMonitor, redact
+from platformctl.engines.embedded.sdk_internals import reset_runtime, root_exports, sync_await
 from platformctl.engines.embedded.speedups import cyclic_gc_paused, without_source_positions
 from platformctl.errors import StackProgramError
 from platformctl.paths import stacks_import_root
-from platformctl.plan.model import LayerPlan, PlanResource
+from platformctl.plan.model import SECRET_MARKER, LayerPlan, PlanResource
 
 ORGANIZATION = "organization"  # what the Pulumi backends call the org of a self-managed stack
-
-
-@dataclass(frozen=True)
-class LayerRun:
-    """What the engine needs to run one layer."""
-
-    name: str
-    project: str
-    module: str  # e.g. stacks.network.program
-    config: dict[str, Any]  # project-namespaced keys are added by the runner
-    secret_keys: frozenset[str] = frozenset()
-    depends_on: tuple[str, ...] = ()
-    region: str = "us-east-1"
 
 
 @dataclass
@@ -39,34 +28,35 @@ class EmbeddedRun:
     stack_secrets: dict[str, frozenset[str]] = field(default_factory=dict)  # which of those outputs are secret
 
 
-ProgressCallback = Callable[[str, str], None]
+class EmbeddedEngine:
+    """The planning engine with no cloud: each layer's program() under mocks, in dependency order."""
 
+    def plan(
+        self,
+        layers: Sequence[LayerInput],
+        *,
+        stack: str,
+        upstream: Mapping[str, Mapping[str, Any]] | None = None,
+        on_event: EventSink = ignore_events,
+    ) -> list[LayerPlan]:
+        """Run each layer's program() under mocks, upstream first, chaining outputs through StackReferences.
 
-def run_layers(
-    runs: Iterable[LayerRun],
-    *,
-    stack: str,
-    upstream: dict[str, dict[str, Any]] | None = None,
-    on_progress: ProgressCallback | None = None,
-) -> list[LayerPlan]:
-    """Run each layer's program() under mocks, in the given (dependency) order.
-
-    Args:
-        runs: the layers, upstream first.
-        stack: the stack name (the environment).
-        upstream: outputs of layers not run here, by project name (to plan one layer in isolation).
-        on_progress: called with (layer, "start" | "done").
-    Returns:
-        One LayerPlan per layer, resources in registration order.
-    Raises:
-        StackProgramError: a program failed.
-    """
-    with cyclic_gc_paused():  # the imports below are most of what the collector would walk
-        return _run_layers(runs, stack=stack, upstream=upstream, on_progress=on_progress)
+        Args:
+            layers: the layers, upstream first.
+            stack: the stack name (the environment).
+            upstream: outputs of layers not run here, by project name (to plan one layer in isolation).
+            on_event: receives LayerStarted and LayerFinished for each layer.
+        Returns:
+            One LayerPlan per layer, resources in URN order.
+        Raises:
+            StackProgramError: a program failed.
+        """
+        with cyclic_gc_paused():  # the imports below are most of what the collector would walk
+            return _run_layers(layers, stack=stack, upstream=upstream, on_event=on_event)
 
 
 def _run_layers(
-    runs: Iterable[LayerRun], *, stack: str, upstream: dict[str, dict[str, Any]] | None, on_progress: ProgressCallback | None
+    layers: Sequence[LayerInput], *, stack: str, upstream: Mapping[str, Mapping[str, Any]] | None, on_event: EventSink
 ) -> list[LayerPlan]:
     import pulumi  # noqa: F401 - paid once here, not at CLI start-up
 
@@ -75,74 +65,60 @@ def _run_layers(
         sys.path.insert(0, root)
     state = EmbeddedRun(stack=stack)
     for project, outputs in (upstream or {}).items():
-        state.stack_outputs[f"{ORGANIZATION}/{project}/{stack}"] = outputs
+        state.stack_outputs[f"{ORGANIZATION}/{project}/{stack}"] = dict(outputs)
     plans = []
     with without_source_positions():
-        for run in runs:
-            if on_progress:
-                on_progress(run.name, "start")
-            plans.append(_run_one(run, state))
-            if on_progress:
-                on_progress(run.name, "done")
+        for layer in layers:
+            on_event(LayerStarted(layer.name, "plan"))
+            planned = _run_one(layer, state)
+            plans.append(planned)
+            on_event(LayerFinished(layer.name, "plan", len(planned.resources)))
     return plans
 
 
-def _run_one(run: LayerRun, state: EmbeddedRun) -> LayerPlan:
+def _run_one(layer: LayerInput, state: EmbeddedRun) -> LayerPlan:
     from pulumi import Output
-    from pulumi.runtime import config as pulumi_config
-    from pulumi.runtime import mocks, settings
+    from pulumi.runtime import config as sdk_config
+    from pulumi.runtime import mocks
     from pulumi.runtime.stack import run_pulumi_func
-    from pulumi.runtime.sync_await import _sync_await
 
     try:
-        module = importlib.import_module(run.module)
+        module = importlib.import_module(layer.module)
     except ImportError as exc:
-        raise StackProgramError(f"Cannot import the {run.name} layer's program ({run.module}): {exc}.", hint="Reinstall platformctl; the stacks folder is incomplete.") from None
+        raise StackProgramError(
+            f"Cannot import the {layer.name} layer's program ({layer.module}): {exc}.", hint="Reinstall platformctl; the stacks folder is incomplete."
+        ) from None
 
-    config = {"aws:region": run.region}
-    config.update({_namespaced(run.project, k): _config_value(v) for k, v in run.config.items()})
-    secret_keys = [_namespaced(run.project, k) for k in run.secret_keys]
-    settings.reset_options(project=run.project, stack=state.stack, organization=ORGANIZATION)
-    settings.SETTINGS.rpc_manager.clear()
-    settings.SETTINGS.outputs.clear()
-    pulumi_config.set_all_config(config, secret_keys)
-    monitor = RecordingMonitor(PlanMocks(region=run.region, stack_outputs=state.stack_outputs, stack_secrets=state.stack_secrets))
-    mocks.set_mocks(monitor.mocks, project=run.project, stack=state.stack, preview=False, monitor=monitor, organization=ORGANIZATION)
+    config = pulumi_config(layer)
+    reset_runtime(project=layer.project, stack=state.stack, organization=ORGANIZATION)
+    sdk_config.set_all_config(config.values, sorted(config.secret_keys))
+    monitor = RecordingMonitor(PlanMocks(region=layer.region, stack_outputs=state.stack_outputs, stack_secrets=state.stack_secrets))
+    mocks.set_mocks(monitor.mocks, project=layer.project, stack=state.stack, preview=False, monitor=monitor, organization=ORGANIZATION)
 
     try:
-        _sync_await(run_pulumi_func(module.program))
-        root = settings.get_root_resource()
-        exported = dict(root.outputs) if root is not None else {}
-        values = _sync_await(Output.from_input(exported).future()) or {}
-        secrets = {k for k, v in exported.items() if _sync_await(Output.from_input(v).is_secret())}
+        sync_await(run_pulumi_func(module.program))
+        exported = root_exports()
+        values = sync_await(Output.from_input(exported).future()) or {}
+        secrets = {k for k, v in exported.items() if sync_await(Output.from_input(v).is_secret())}
     except StackProgramError:
         raise
-    except Exception as exc:
-        raise StackProgramError(f"The {run.name} layer's program failed: {type(exc).__name__}: {exc}.", hint="Run with --traceback for the stack trace; this is a bug in stacks/.") from exc
+    except Exception as exc:  # a program bug becomes one error naming the layer
+        raise StackProgramError(
+            f"The {layer.name} layer's program failed: {type(exc).__name__}: {exc}.",
+            hint="Run `platformctl --traceback plan` for the stack trace; this is a bug in stacks/.",
+        ) from exc
 
-    outputs = {k: ("[secret]" if k in secrets else redact(v)) for k, v in sorted(values.items())}
-    state.stack_outputs[f"{ORGANIZATION}/{run.project}/{state.stack}"] = values
-    state.stack_secrets[f"{ORGANIZATION}/{run.project}/{state.stack}"] = frozenset(secrets)
+    outputs = {k: (SECRET_MARKER if k in secrets else redact(v)) for k, v in sorted(values.items())}
+    state.stack_outputs[f"{ORGANIZATION}/{layer.project}/{state.stack}"] = values
+    state.stack_secrets[f"{ORGANIZATION}/{layer.project}/{state.stack}"] = frozenset(secrets)
     return LayerPlan(
-        name=run.name,
-        project=run.project,
+        name=layer.name,
+        project=layer.project,
         stack=state.stack,
-        depends_on=list(run.depends_on),
-        resources=_resolve_regions(monitor.recorded, run.name, run.region),
+        depends_on=list(layer.depends_on),
+        resources=_resolve_regions(monitor.recorded, layer.name, layer.region),
         outputs=outputs,
     )
-
-
-def _namespaced(project: str, key: str) -> str:
-    return key if ":" in key else f"{project}:{key}"
-
-
-def _config_value(value: Any) -> str:
-    import json
-
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, sort_keys=True)
 
 
 def _resolve_regions(recorded: list[Recorded], layer: str, default_region: str) -> list[PlanResource]:

@@ -16,7 +16,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-STACK_TRACE_HOOK = "_get_stack_trace"
+from platformctl.engines.embedded.sdk_internals import STACK_TRACE_HOOK
 
 
 @contextmanager

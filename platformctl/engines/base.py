@@ -1,0 +1,149 @@
+"""What every engine shares: the input of a layer, its Pulumi config, progress events, and the engine Protocols.
+
+Two engines implement these: the embedded engine (Pulumi's mock runtime, for `plan`) and the cloud
+engine (the Automation API over the Pulumi CLI, for `up` and the rest of the lifecycle). The core
+receives an engine from the composition root (platformctl/wiring.py) and never imports one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from platformctl.plan.model import LayerPlan
+
+REGION_KEY = "aws:region"
+
+
+@dataclass(frozen=True)
+class LayerInput:
+    """Everything an engine needs to run one layer of one environment."""
+
+    name: str
+    project: str  # the Pulumi project, platform-<name>
+    module: str  # the module defining program(), e.g. stacks.network.program
+    config: Mapping[str, Any]  # the layer's keys as its Pulumi.yaml declares them, without the project namespace
+    region: str  # the default AWS provider's region
+    depends_on: tuple[str, ...] = ()
+    secret_keys: frozenset[str] = frozenset()  # config keys whose values Pulumi must store encrypted
+
+
+@dataclass(frozen=True)
+class PulumiConfig:
+    """A layer's config as Pulumi takes it: namespaced keys, string values, and which are secret."""
+
+    values: dict[str, str]
+    secret_keys: frozenset[str] = frozenset()
+
+
+def pulumi_config(layer: LayerInput) -> PulumiConfig:
+    """The one shaping of a layer's config for Pulumi, used by every engine.
+
+    Keys gain the project namespace (`platform-network:vpcCidr`) unless they name one already
+    (`aws:region`); structured values become JSON, which `Config.require_object` reads back.
+    """
+    values = {REGION_KEY: layer.region}
+    values.update({_namespaced(layer.project, key): _config_value(value) for key, value in layer.config.items()})
+    return PulumiConfig(values=values, secret_keys=frozenset(_namespaced(layer.project, key) for key in layer.secret_keys))
+
+
+def _namespaced(project: str, key: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _config_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True)
+
+
+# Progress leaves an engine as these events; the CLI draws them, tests record them.
+
+
+@dataclass(frozen=True)
+class LayerStarted:
+    layer: str
+    operation: str  # plan, preview, up, destroy, refresh
+
+
+@dataclass(frozen=True)
+class LayerFinished:
+    layer: str
+    operation: str
+    resources: int  # resources registered (plan) or touched (cloud)
+
+
+@dataclass(frozen=True)
+class ResourceProgress:
+    """One resource step of a cloud operation, as the Pulumi engine reports it."""
+
+    layer: str
+    urn: str
+    type: str
+    op: str  # create, update, delete, replace, same, read, refresh
+    state: Literal["started", "done", "failed"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A message the engine or a resource provider printed."""
+
+    layer: str
+    severity: Literal["debug", "info", "warning", "error"]
+    message: str
+    urn: str | None = None
+
+
+EngineEvent = LayerStarted | LayerFinished | ResourceProgress | Diagnostic
+EventSink = Callable[[EngineEvent], None]
+
+
+def ignore_events(_event: EngineEvent) -> None:
+    """The sink for callers that draw no progress."""
+
+
+LayerStatus = Literal["succeeded", "unchanged", "failed", "blocked", "cancelled"]
+
+
+@dataclass(frozen=True)
+class LayerResult:
+    """The outcome of one lifecycle operation on one layer."""
+
+    layer: str
+    operation: str
+    status: LayerStatus
+    changes: dict[str, int] = field(default_factory=dict)  # create/update/delete/replace/same counts
+    outputs: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    error_urn: str | None = None
+
+
+class PlanningEngine(Protocol):
+    """Plans a set of layers of one environment: every resource each would register."""
+
+    def plan(
+        self,
+        layers: Sequence[LayerInput],
+        *,
+        stack: str,
+        upstream: Mapping[str, Mapping[str, Any]] | None = None,
+        on_event: EventSink = ignore_events,
+    ) -> list[LayerPlan]:
+        """Run the layers upstream first, chaining outputs; `upstream` gives outputs of layers not run, by project."""
+        ...
+
+
+class LifecycleEngine(Protocol):
+    """Applies one layer at a time against real state: what the cloud engine adds to planning."""
+
+    def preview(self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events) -> LayerPlan: ...
+
+    def up(self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events) -> LayerResult: ...
+
+    def destroy(self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events) -> LayerResult: ...
+
+    def refresh(self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events) -> LayerResult: ...
+
+    def outputs(self, layer: LayerInput, *, stack: str) -> dict[str, Any]: ...
