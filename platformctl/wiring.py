@@ -16,7 +16,7 @@ from platformctl.system import Clock, CommandRunner, SystemClock, SystemRunner
 
 if TYPE_CHECKING:
     from platformctl.config.settings import Settings
-    from platformctl.engines.base import PlanningEngine
+    from platformctl.engines.base import LifecycleEngine, PlanningEngine
 
 
 def get_settings() -> Settings:
@@ -29,6 +29,13 @@ def _embedded_engine() -> PlanningEngine:
     from platformctl.engines.embedded.runner import EmbeddedEngine
 
     return EmbeddedEngine()
+
+
+def _no_lifecycle_engine() -> LifecycleEngine:
+    # Replaced by the cloud engine (Pulumi Automation API) when it lands; until then say so clearly.
+    from platformctl.errors import MissingToolError
+
+    raise MissingToolError("This version of platformctl has no cloud engine yet.", hint="Run `platformctl plan` for an offline plan.")
 
 
 def _sts_identity() -> str:
@@ -60,6 +67,7 @@ class Wiring:
 
     settings_factory: Callable[[], Settings] = get_settings
     planning_engine: Callable[[], PlanningEngine] = _embedded_engine
+    lifecycle_engine: Callable[[], LifecycleEngine] = _no_lifecycle_engine
     aws_identity: Callable[[], str] = _sts_identity
     aws_client: Callable[..., Any] = _aws_client
     kubernetes_api: Callable[..., Any] = _kubernetes_api
