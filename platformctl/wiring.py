@@ -54,7 +54,7 @@ def _kubernetes_api(kubeconfig: str | None = None, context: str | None = None) -
     """A kubernetes ApiClient from a kubeconfig file (KUBECONFIG or ~/.kube/config when None)."""
     from kubernetes import config
 
-    return config.new_client_from_config(config_file=kubeconfig, context=context)
+    return config.new_client_from_config(config_file=kubeconfig, context=context)  # type: ignore[no-untyped-call]  # the client ships no annotations
 
 
 @dataclass

@@ -202,7 +202,7 @@ LAYER_TABLE: tuple[LayerDefinition, ...] = (
     LayerDefinition(Layer.DATA, "KMS keys, RDS PostgreSQL, ElastiCache Redis, OpenSearch, S3, warehouse role", (Layer.NETWORK, Layer.CLUSTER)),
     LayerDefinition(Layer.MESSAGING, "SQS queues with DLQs, SNS topics, SES, SMS settings"),
     LayerDefinition(Layer.EDGE, "ACM, CloudFront, WAF, Route53", (Layer.DATA,)),
-    LayerDefinition(Layer.BACKUP, "AWS Backup vaults and daily plan with copies to the DR region", (Layer.DATA,)),
+    LayerDefinition(Layer.BACKUP, "AWS Backup vaults and daily plan with copies to the DR region (selects resources by tag)"),
     LayerDefinition(Layer.DR, "DR region: network, replicas, replication targets, pilot-light cluster, failover DNS",
-                    (Layer.NETWORK, Layer.CLUSTER, Layer.DATA, Layer.MESSAGING, Layer.EDGE), in_dr_region=True),
+                    (Layer.CLUSTER, Layer.DATA, Layer.MESSAGING, Layer.EDGE), in_dr_region=True),
 )

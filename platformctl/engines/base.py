@@ -27,26 +27,18 @@ class LayerInput:
     config: Mapping[str, Any]  # the layer's keys as its Pulumi.yaml declares them, without the project namespace
     region: str  # the default AWS provider's region
     depends_on: tuple[str, ...] = ()
-    secret_keys: frozenset[str] = frozenset()  # config keys whose values Pulumi must store encrypted
 
 
-@dataclass(frozen=True)
-class PulumiConfig:
-    """A layer's config as Pulumi takes it: namespaced keys, string values, and which are secret."""
-
-    values: dict[str, str]
-    secret_keys: frozenset[str] = frozenset()
-
-
-def pulumi_config(layer: LayerInput) -> PulumiConfig:
+def pulumi_config(layer: LayerInput) -> dict[str, str]:
     """The one shaping of a layer's config for Pulumi, used by every engine.
 
     Keys gain the project namespace (`platform-network:vpcCidr`) unless they name one already
-    (`aws:region`); structured values become JSON, which `Config.require_object` reads back.
+    (`aws:region`); structured values become JSON, which `Config.require_object` reads back. No
+    value is secret: platform.yaml refuses secrets, and layers read theirs from Secrets Manager.
     """
     values = {REGION_KEY: layer.region}
     values.update({_namespaced(layer.project, key): _config_value(value) for key, value in layer.config.items()})
-    return PulumiConfig(values=values, secret_keys=frozenset(_namespaced(layer.project, key) for key in layer.secret_keys))
+    return values
 
 
 def _namespaced(project: str, key: str) -> str:

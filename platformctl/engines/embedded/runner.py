@@ -91,7 +91,7 @@ def _run_one(layer: LayerInput, state: EmbeddedRun) -> LayerPlan:
 
     config = pulumi_config(layer)
     reset_runtime(project=layer.project, stack=state.stack, organization=ORGANIZATION)
-    sdk_config.set_all_config(config.values, sorted(config.secret_keys))
+    sdk_config.set_all_config(config, [])
     monitor = RecordingMonitor(PlanMocks(region=layer.region, stack_outputs=state.stack_outputs, stack_secrets=state.stack_secrets))
     mocks.set_mocks(monitor.mocks, project=layer.project, stack=state.stack, preview=False, monitor=monitor, organization=ORGANIZATION)
 
