@@ -19,6 +19,7 @@ from typing import Any
 
 from platformctl.config.platform_file import DNS_LABEL
 from platformctl.errors import UsageError
+from platformctl.files import current_umask
 from platformctl.paths import skeleton_dir
 from platformctl.scaffold.names import check_service_name
 from platformctl.scaffold.skeleton import MANIFEST, SkeletonManifest, load_skeleton
@@ -138,7 +139,7 @@ def generate_service(request: ServiceRequest) -> GeneratedService:
     dropped = [path for feature, paths in manifest.features.items() if feature not in features for path in paths]
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target.parent))
     try:
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the service folder is an ordinary one
+        staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; the service folder is an ordinary one
         count = _copy_skeleton(skeleton_dir(), staging, skip={MANIFEST, *manifest.rendered, *dropped})
         for path, text in rendered.items():
             out = staging / path
@@ -181,12 +182,6 @@ def _move_into_place(staging: Path, target: Path) -> None:
                 path.unlink(missing_ok=True)
         raise
     staging.rmdir()
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _check_target(target: Path) -> None:

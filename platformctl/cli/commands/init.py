@@ -26,5 +26,20 @@ def init(
         context=PlatformFileContext(organisation=organisation, domain=domain, primary_region=primary_region, dr_region=dr_region),
         force=force,
     )
+    if result.to_stdout:
+        console.err().print("Wrote platform.yaml to stdout.", markup=False)
+        return
     verb = "Overwrote" if result.overwritten else "Wrote"
-    console.err().print(f"{verb} {result.path}. Next: edit it, then `platformctl plan --env dev`.")
+    console.err().print(f"{verb} {result.path}. Next: edit it, then `{_plan_command(result.path)}`.", markup=False)
+
+
+def _plan_command(path: Path) -> str:
+    """The plan command for the file just written: --file unless plan would find it by itself."""
+    import os
+    import shlex
+
+    from platformctl.config.loader import PLATFORM_FILE
+
+    if os.path.abspath(path) == os.path.abspath(PLATFORM_FILE):
+        return "platformctl plan --env dev"
+    return f"platformctl plan --env dev --file {shlex.quote(str(path))}"

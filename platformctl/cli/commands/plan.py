@@ -15,7 +15,13 @@ def plan(
     env: str = typer.Option("dev", "--env", "-e", help="Environment to plan, as named in platform.yaml."),
     layer: list[str] = typer.Option([], "--layer", "-l", help="Plan only this layer (and what it depends on); repeatable."),
     json_output: bool = JsonOption,
-    out: Path | None = typer.Option(None, "--out", "-o", help="Also write the plan document (JSON) to this file.", dir_okay=False),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Also write the plan document (JSON) to this file, pipe or device; `-` writes it to stdout instead of the tree.",
+        dir_okay=False,
+    ),
     platform_file: Path | None = PlatformFileOption,
 ) -> None:
     """Show every resource `platformctl up` would create, without AWS or the Pulumi CLI.
@@ -25,8 +31,11 @@ def plan(
     """
     from platformctl.cli.progress import plan_progress
     from platformctl.core.planning import PlanRequest, plan_platform
+    from platformctl.files import STDOUT
     from platformctl.plan.files import write_plan
 
+    if out is not None and str(out) == STDOUT:  # the document on stdout is what --json does
+        out, json_output = None, True
     wiring = ctx.obj
     stderr = console.err()
     request = PlanRequest(env=env, layers=tuple(layer), platform_file=platform_file, cwd=Path.cwd())
