@@ -6,6 +6,7 @@ so a failure (bad template, full disk, Ctrl-C) leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -19,11 +20,12 @@ from typing import Any
 
 from platformctl.config.platform_file import DNS_LABEL
 from platformctl.errors import UsageError
-from platformctl.files import current_umask
+from platformctl.files import current_umask, path_error
 from platformctl.paths import skeleton_dir
 from platformctl.scaffold.names import check_service_name
 from platformctl.scaffold.skeleton import MANIFEST, SkeletonManifest, load_skeleton
 
+_DIR_HINT = "Pass --dir with a new or empty folder you can write to; nothing was written."
 SKELETON_ANSWERS = {"name": "skeleton", "owner": "team-platform"}  # what the skeleton's own rendered files say
 
 
@@ -129,15 +131,23 @@ def generate_service(request: ServiceRequest) -> GeneratedService:
     manifest = load_skeleton()
     features = resolve_features(request.features, manifest)
     target = request.target.expanduser().absolute()
-    if target.is_symlink():
-        target = target.resolve()
-    _check_target(target)
+    try:
+        if target.is_symlink():
+            with contextlib.suppress(FileNotFoundError):  # a dangling link: the service goes where it points
+                os.stat(target)  # a loop raises ELOOP
+            target = Path(os.path.realpath(target))
+        _check_target(target)
+    except OSError as exc:  # a name too long, a link loop or dangling, a folder we may not search
+        raise path_error("create the service in", request.target, exc, hint=_DIR_HINT) from None
 
     rendered = render_files(ServiceContext(name, request.owner, features, manifest.version), manifest)
     parse_service(rendered["service.yaml"], source="the rendered service.yaml")  # never write a manifest deploy would refuse
 
     dropped = [path for feature, paths in manifest.features.items() if feature not in features for path in paths]
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target.parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target.parent))
+    except OSError as exc:
+        raise path_error("create the service in", target.parent, exc, hint=_DIR_HINT) from None
     try:
         staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; the service folder is an ordinary one
         count = _copy_skeleton(skeleton_dir(), staging, skip={MANIFEST, *manifest.rendered, *dropped})
@@ -147,6 +157,9 @@ def generate_service(request: ServiceRequest) -> GeneratedService:
             out.write_text(text, encoding="utf-8")
         git = _git_commit(staging, f"New service {name} from service-skeleton {manifest.version}\n\nFeatures: {', '.join(features) or 'none'}.")
         _move_into_place(staging, target)
+    except OSError as exc:  # a read-only target, a full disk: the user's to fix, and nothing is left behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise path_error("write the service to", target, exc, hint=_DIR_HINT) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -196,6 +209,8 @@ def _check_target(target: Path) -> None:
         raise UsageError(f"The folder {target.parent} does not exist.", hint="Create it first, or pass another --dir.")
     if not os.access(target.parent, os.W_OK):
         raise UsageError(f"The folder {target.parent} is not writable.", hint="Pass --dir in a folder you can write to.")
+    if target.is_dir() and not os.access(target, os.W_OK):
+        raise UsageError(f"The folder {target} is not writable.", hint="Pass --dir with a new or empty folder you can write to.")
 
 
 def _skeleton_files(root: Path, skip: set[str]) -> Iterator[Path]:

@@ -14,7 +14,7 @@ def init(
     domain: str = typer.Option("acme.example.com", "--domain", help="Apex DNS domain of the platform."),
     primary_region: str = typer.Option("eu-west-1", "--primary-region", help="AWS region that serves traffic."),
     dr_region: str = typer.Option("eu-central-1", "--dr-region", help="AWS region for disaster recovery (must differ)."),
-    path: Path = typer.Option(Path("platform.yaml"), "--path", help="Where to write the file.", dir_okay=False),
+    path: Path = typer.Option(Path("platform.yaml"), "--path", help="Where to write the file."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Write a commented platform.yaml with dev, staging and prod environments; it never overwrites without --force."""

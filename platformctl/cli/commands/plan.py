@@ -20,8 +20,7 @@ def plan(
         "--out",
         "-o",
         help="Also write the plan document (JSON) to this file, pipe or device; `-` writes it to stdout instead of the tree.",
-        dir_okay=False,
-    ),
+        ),
     platform_file: Path | None = PlatformFileOption,
 ) -> None:
     """Show every resource `platformctl up` would create, without AWS or the Pulumi CLI.
