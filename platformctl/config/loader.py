@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from platformctl.config.platform_file import Platform
+from platformctl.config.reading import read_config_text
 from platformctl.config.rules import check_platform, find_secrets
 from platformctl.config.yaml_model import parse_yaml_model
-from platformctl.errors import UsageError
+from platformctl.files import path_error
 
 PLATFORM_FILE = "platform.yaml"
+_READ_HINT = "Run `platformctl init` to write one, or pass --file with the path of a readable platform.yaml."
 
 
 @dataclass(frozen=True)
@@ -23,26 +26,33 @@ class LoadedPlatform:
 
 
 def load_platform(path: Path | None, *, cwd: Path) -> LoadedPlatform:
-    """Load platform.yaml from path, or from cwd, or fall back to the built-in sample.
+    """Load platform.yaml from path, or from cwd; the built-in sample only when nothing by that name is in cwd.
 
     Raises:
-        UsageError: an explicit path does not exist.
+        UsageError: the path does not exist (when named), or is not a readable file: a dangling or
+            looping link, a folder, unreadable, not UTF-8.
         ConfigError: the file is broken; `details` has one line per problem.
     """
     if path is None:
         candidate = cwd / PLATFORM_FILE
-        if not candidate.exists():
+        if not _name_exists(candidate):
             from platformctl.config.sample import sample_text
 
             return LoadedPlatform(parse_platform(sample_text(), source="built-in sample"), "built-in sample", True)
         path = candidate
-    if not path.is_file():
-        raise UsageError(f"{path} does not exist.", hint="Run `platformctl init` to write one, or pass --file with the right path.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"Cannot read {path}: {exc}.", hint="Check the file's permissions and that it is UTF-8 text.") from None
+    text = read_config_text(path, hint=_READ_HINT)
     return LoadedPlatform(parse_platform(text, source=str(path)), str(path), False)
+
+
+def _name_exists(path: Path) -> bool:
+    """Whether anything at all has this name: a file, a folder, a link (even a dangling one)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:  # the working folder itself cannot be searched
+        raise path_error("read", path, exc, hint=_READ_HINT) from None
+    return True
 
 
 def parse_platform(text: str, *, source: str) -> Platform:
