@@ -8,13 +8,12 @@ import os
 import stat
 from pathlib import Path
 
+from platformctl.config.yaml_limits import MAX_YAML_BYTES
 from platformctl.errors import ConfigError, UsageError
 from platformctl.files import path_error
 
-# 1 MiB. The sample platform.yaml is about 5 KB and a platform with many environments stays far
-# below 100 KB; anything bigger is not a hand-written config file, and reading it whole (or parsing
-# it) costs memory and time for nothing.
-MAX_CONFIG_BYTES = 1024 * 1024
+# The YAML reader's own limit (yaml_limits.py says why): a bigger file is not read whole to be refused.
+MAX_CONFIG_BYTES = MAX_YAML_BYTES
 
 
 def read_config_text(path: Path, *, hint: str, max_bytes: int = MAX_CONFIG_BYTES) -> str:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from platformctl.config.yaml_limits import load_bounded
 from platformctl.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
@@ -33,16 +34,7 @@ def parse_yaml_model(
     Raises:
         ConfigError: one detail line per problem, each naming its path (and line).
     """
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{source} is not valid YAML{where}: {problem}.", hint="Fix the YAML syntax there.") from None
-    if _refers_to_itself(raw):  # an alias inside its own anchor (`a: &x [*x]`): endless to every reader
-        raise ConfigError(f"{source} has a YAML alias inside the value it refers to.", hint="Write the values out instead of through that alias.")
+    node, raw = load_bounded(text, source=source)  # bounded work: size, depth, alias expansion, integer length
     if not isinstance(raw, dict):
         raise ConfigError(f"{source} must be a YAML mapping with {shape}.", hint=hint)
     problems: list[Problem] = [*_duplicate_keys(node), *pre_checks(raw)]
@@ -82,15 +74,6 @@ def _duplicate_keys(node: yaml.Node | None, path: tuple[Any, ...] = (), seen: fr
         for i, item in enumerate(node.value):
             found += _duplicate_keys(item, (*path, i), seen)
     return found
-
-
-def _refers_to_itself(value: Any, open_: frozenset[int] = frozenset()) -> bool:
-    if not isinstance(value, dict | list):
-        return False
-    if id(value) in open_:
-        return True
-    inner = open_ | {id(value)}
-    return any(_refers_to_itself(v, inner) for v in (value.values() if isinstance(value, dict) else value))
 
 
 def _message(error: dict[str, Any]) -> str:
