@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from platformctl.config.credentials import secret_texts
 from platformctl.config.platform_file import Platform
 from platformctl.config.reading import read_config_text
 from platformctl.config.rules import check_platform, find_secrets
@@ -69,4 +70,5 @@ def parse_platform(text: str, *, source: str) -> Platform:
         shape="organisation, domain, regions and environments",
         pre_checks=find_secrets,
         post_checks=check_platform,
+        secrets=secret_texts,
     )

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from platformctl.config.credentials import redact
 from platformctl.config.yaml_limits import load_bounded
 from platformctl.errors import ConfigError
 
@@ -25,11 +26,14 @@ def parse_yaml_model(
     shape: str,
     pre_checks: Callable[[dict[str, Any]], Iterable[Problem]] = lambda raw: (),
     post_checks: Callable[[M], Iterable[Problem]] = lambda parsed: (),
+    secrets: Callable[[Any], set[str]] = lambda raw: set(),
 ) -> M:
     """Parse YAML text into `model`.
 
     `shape` completes "<source> must be a YAML mapping with ..."; `pre_checks` run on the raw
     mapping (e.g. secrets in the file), `post_checks` on a valid model (cross-field rules).
+    `secrets` names the texts of the raw mapping that must never be printed: every message is redacted,
+    and the model's own complaint about a value a pre-check already refused is dropped.
 
     Raises:
         ConfigError: one detail line per problem, each naming its path (and line).
@@ -37,19 +41,22 @@ def parse_yaml_model(
     node, raw = load_bounded(text, source=source)  # bounded work: size, depth, alias expansion, integer length
     if not isinstance(raw, dict):
         raise ConfigError(f"{source} must be a YAML mapping with {shape}.", hint=hint)
-    problems: list[Problem] = [*_duplicate_keys(node), *pre_checks(raw)]
+    refused = list(pre_checks(raw))
+    problems: list[Problem] = [*_duplicate_keys(node), *refused]
     parsed: M | None = None
     try:
         parsed = model.model_validate(raw)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            problems.append((loc, _message(error)))
+            if not any(loc[: len(path)] == path for path, _ in refused):
+                problems.append((loc, _message(dict(error))))
     if parsed is not None and not problems:
         problems += post_checks(parsed)
     if problems:
         lines = _line_index(node)
-        details = [_format(path, message, lines) for path, message in problems]
+        hidden = secrets(raw)
+        details = [redact(_format(path, message, lines), hidden) for path, message in problems]
         noun = "problem" if len(details) == 1 else "problems"
         raise ConfigError(f"{source} has {len(details)} {noun}.", hint=hint, details=details)
     assert parsed is not None

@@ -20,6 +20,14 @@ def _laughs(levels: int, width: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _merge_bomb(levels: int) -> str:
+    lines = ["m: &m {a: 1, b: 2}"]
+    for i in range(levels):
+        previous = f"m{i - 1}" if i else "m"
+        lines.append(f"m{i}: &m{i} {{<<: [*{previous}, *{previous}], c{i}: 1}}")
+    return "\n".join(lines) + "\n"
+
+
 PARSERS = {
     "platform.yaml": lambda extra: parse_platform(sample_text() + extra, source="platform.yaml"),
     "service.yaml": lambda extra: parse_service(SERVICE + extra, source="service.yaml"),
@@ -31,7 +39,7 @@ PARSERS = {
     "extra, phrase",
     [
         (_laughs(10), f"expands to more than {MAX_EXPANDED_NODES:,} values through its aliases"),
-        ("merged: &m {a: 1, b: 2}\n" + "".join(f"m{i}: &m{i} {{<<: [*m{i - 1 if i else ''}, *m{i - 1 if i else ''}], c{i}: 1}}\n" for i in range(30)), "through its aliases"),
+        (_merge_bomb(30), "through its aliases"),
         ("deep: " + "[" * 5000 + "]" * 5000 + "\n", f"nests deeper than {MAX_DEPTH} levels"),
         ("deep_map:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 60)), f"nests deeper than {MAX_DEPTH} levels"),
         ("big: " + "9" * 5000 + "\n", "has an integer of 5000 digits"),
