@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from platformctl.config.credentials import secret_texts
+from platformctl.config.aws_tags import check_tags
+from platformctl.config.credentials import Problem, secret_texts
 from platformctl.config.platform_file import Platform
 from platformctl.config.reading import read_config_text
 from platformctl.config.rules import check_platform, find_secrets
@@ -56,6 +58,11 @@ def _name_exists(path: Path) -> bool:
     return True
 
 
+def _raw_checks(raw: dict[str, Any]) -> list[Problem]:
+    """Checks on the file as written, reported with the model's own problems: credentials anywhere, AWS's tag limits."""
+    return [*find_secrets(raw), *check_tags(raw)]
+
+
 def parse_platform(text: str, *, source: str) -> Platform:
     """Parse and validate platform.yaml text.
 
@@ -68,7 +75,7 @@ def parse_platform(text: str, *, source: str) -> Platform:
         source=source,
         hint="Fix each line above; `platformctl init` writes a commented example.",
         shape="organisation, domain, regions and environments",
-        pre_checks=find_secrets,
+        pre_checks=_raw_checks,
         post_checks=check_platform,
         secrets=secret_texts,
     )
