@@ -22,6 +22,9 @@ def plan(
         help="Also write the plan document (JSON) to this file, pipe or device; `-` writes it to stdout instead of the tree.",
         ),
     platform_file: Path | None = PlatformFileOption,
+    summary_only: bool = typer.Option(
+        False, "--summary", help="Show only the summary table (counts per layer, type and region), not the tree of every resource."
+    ),
 ) -> None:
     """Show every resource `platformctl up` would create, without AWS or the Pulumi CLI.
 
@@ -49,12 +52,9 @@ def plan(
     if json_output:
         console.write_data(result.to_json())
     else:
-        from platformctl.cli.plan_view import layer_tree, summary_table
+        from platformctl.cli.plan_view import print_plan
 
-        stdout = console.out()
-        for layer_plan in result.layers:
-            stdout.print(layer_tree(layer_plan))
-        stdout.print(summary_table(result))
+        print_plan(console.out(), result, trees=not summary_only)
     if out is not None:
         stderr.print(f"Wrote the plan to {out}.")
     # `up` is not a command yet: point at what exists.
