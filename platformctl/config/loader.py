@@ -36,15 +36,15 @@ def load_platform(path: Path | None, *, cwd: Path) -> LoadedPlatform:
             looping link, a folder, unreadable, not UTF-8.
         ConfigError: the file is broken; `details` has one line per problem.
     """
+    source = str(path)  # as given: the plan document records it, and must not differ between two checkouts
     if path is None:
-        candidate = cwd / PLATFORM_FILE
-        if not _name_exists(candidate):
+        if not _name_exists(cwd / PLATFORM_FILE):
             from platformctl.config.sample import sample_text
 
             return LoadedPlatform(parse_platform(sample_text(), source="built-in sample"), "built-in sample", True)
-        path = candidate
+        path, source = cwd / PLATFORM_FILE, PLATFORM_FILE
     text = read_config_text(path, hint=_READ_HINT)
-    return LoadedPlatform(parse_platform(text, source=str(path)), str(path), False)
+    return LoadedPlatform(parse_platform(text, source=source), source, False)
 
 
 def _name_exists(path: Path) -> bool:
