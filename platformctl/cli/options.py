@@ -10,7 +10,8 @@ PlatformFileOption = typer.Option(
     None,
     "--file",
     "-f",
-    help="platform.yaml to read (default: ./platform.yaml, else the built-in sample).",
+    metavar="FILE",
+    help="The platform.yaml to read (default: ./platform.yaml, or the built-in sample when there is none).",
     envvar="PLATFORMCTL_PLATFORM_FILE",
 )
 JsonOption = typer.Option(False, "--json", help="Print a machine-readable JSON document to stdout.")

@@ -15,11 +15,11 @@ if TYPE_CHECKING:
 
 
 def dev(
-    directory: Path = typer.Option(Path("."), "--dir", help="The service's folder (default: the current directory).", show_default=False),
-    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port of the API (default: `port` in service.yaml)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; 0.0.0.0 opens the service to your network."),
+    directory: Path = typer.Option(Path("."), "--dir", metavar="DIR", help="Run the service in this folder (default: the current one).", show_default=False),
+    port: int | None = typer.Option(None, "--port", min=1, max=65535, metavar="PORT", help="Serve the API on this port (default: `port` in service.yaml)."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="HOST", help="Listen on this address; 0.0.0.0 opens the service to your network."),
     python: Path | None = typer.Option(
-        None, "--python", help="Interpreter, or virtual environment, with the service's dependencies (default: DIR/.venv)."
+        None, "--python", metavar="PATH", help="Use this interpreter, or virtual environment, with the service's dependencies (default: DIR/.venv)."
     ),
     reload: bool = typer.Option(True, "--reload/--no-reload", help="Restart the API and the worker when a file under app/ changes."),
     worker: bool = typer.Option(True, "--worker/--no-worker", help="Run the jobs worker too, when the service has one."),

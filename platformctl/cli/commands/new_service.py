@@ -15,13 +15,16 @@ DEFAULT_OWNER = "unowned"
 
 def new_service(
     name: str = typer.Argument(..., metavar="NAME", help="The service's name: a lower-case DNS label of at most 40 characters, e.g. `orders`."),
-    directory: Path | None = typer.Option(None, "--dir", help="Folder to create the service in (new or empty). Default: ./NAME.", file_okay=False),
-    owner: str | None = typer.Option(None, "--owner", help="Owning team, a DNS label such as `team-payments` (recorded in service.yaml)."),
+    directory: Path | None = typer.Option(
+        None, "--dir", metavar="DIR", help="The folder to create the service in, new or empty (default: ./NAME).", file_okay=False
+    ),
+    owner: str | None = typer.Option(None, "--owner", metavar="TEAM", help="The owning team, a DNS label such as `team-payments`, recorded in service.yaml."),
     features: str | None = typer.Option(
         None,
         "--with",
-        help="Optional features, comma-separated: jobs, notifications, integrations, search; `all`, or `none` for the core only. "
-        "Default: jobs,notifications,integrations.",
+        metavar="FEATURES",
+        help="The optional features to include, comma-separated: jobs, notifications, integrations, search; `all`, or `none` for the core only "
+        "(default: jobs,notifications,integrations).",
     ),
     yes: bool = YesOption,
     as_json: bool = JsonOption,

@@ -8,17 +8,23 @@ import typer
 
 from platformctl.cli import console
 from platformctl.cli.options import JsonOption, PlatformFileOption
+from platformctl.engines.layers import layer_names  # the layer table is pure data: no Pulumi import for --help
 
 
 def plan(
     ctx: typer.Context,
-    env: str = typer.Option("dev", "--env", "-e", help="Environment to plan, as named in platform.yaml."),
-    layer: list[str] = typer.Option([], "--layer", "-l", help="Plan only this layer (and what it depends on); repeatable."),
+    env: str = typer.Option(
+        "dev", "--env", "-e", metavar="ENV", help="The environment to plan, as named in platform.yaml (the sample and `init` have dev, staging and prod)."
+    ),
+    layer: list[str] = typer.Option(
+        [], "--layer", "-l", metavar="LAYER", help=f"Plan only this layer and the layers it needs; repeat it for more. Layers: {', '.join(layer_names())}."
+    ),
     json_output: bool = JsonOption,
     out: Path | None = typer.Option(
         None,
         "--out",
         "-o",
+        metavar="FILE",
         help="Also write the plan document (JSON) to this file, pipe or device; `-` writes it to stdout instead of the tree.",
         ),
     platform_file: Path | None = PlatformFileOption,
