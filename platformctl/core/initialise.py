@@ -7,7 +7,8 @@ from pathlib import Path
 
 from platformctl.config.loader import parse_platform
 from platformctl.config.sample import PlatformFileContext, render_platform_file
-from platformctl.errors import UsageError
+from platformctl.core.init_answers import check_answers, in_flag_terms
+from platformctl.errors import ConfigError, UsageError
 from platformctl.files import STDOUT, path_error, write_text_file
 
 _PATH_HINT = "Pass --path with a file in a folder you can write to (or `-` for stdout)."
@@ -27,8 +28,12 @@ def write_platform_file(*, path: Path, context: PlatformFileContext, force: bool
         UsageError: the file exists and force is off, or the path cannot be written (nothing is left behind).
         ConfigError: the answers make an invalid platform (nothing is written).
     """
+    check_answers(context)
     text = render_platform_file(context)
-    parse_platform(text, source="the answers given")  # refuse to write a file that would not validate
+    try:
+        parse_platform(text, source="the answers given")  # refuse to write a file that would not validate
+    except ConfigError as exc:
+        raise in_flag_terms(exc) from None
     if str(path) == STDOUT:
         write_text_file(STDOUT, text, hint=_PATH_HINT)
         return InitResult(path=path, overwritten=False, to_stdout=True)
