@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from platformctl.next_steps import FOR_APPLYING, FOR_DEPLOYING
 from platformctl.system import CommandRunner
 
 Status = Literal["ok", "missing", "error"]
@@ -44,14 +45,14 @@ def diagnose(*, runner: CommandRunner, identity: Callable[[], str]) -> DoctorRep
     from platformctl.errors import PlatformctlError
 
     checks = [_python()]
-    checks.append(_tool(runner, "pulumi", ["pulumi", "version"], ("up", "preview", "destroy"),
+    checks.append(_tool(runner, "pulumi", ["pulumi", "version"], (FOR_APPLYING,),
                         "Install the Pulumi CLI: https://www.pulumi.com/docs/install/ (plan works without it)."))
     try:
         arn = identity()
-        checks.append(CheckResult("aws credentials", "ok", arn, None, ("up", "bootstrap", "deploy")))
+        checks.append(CheckResult("aws credentials", "ok", arn, None, (FOR_APPLYING, FOR_DEPLOYING)))
     except PlatformctlError as exc:
-        checks.append(CheckResult("aws credentials", "missing", exc.message, exc.hint, ("up", "bootstrap", "deploy")))
-    checks.append(_tool(runner, "kubectl", ["kubectl", "version", "--client"], ("deploy",),
+        checks.append(CheckResult("aws credentials", "missing", exc.message, exc.hint, (FOR_APPLYING, FOR_DEPLOYING)))
+    checks.append(_tool(runner, "kubectl", ["kubectl", "version", "--client"], (FOR_DEPLOYING,),
                         "Install kubectl: https://kubernetes.io/docs/tasks/tools/"))
     checks.append(_tool(runner, "docker", ["docker", "--version"], (), "Install Docker to build service images locally (CI builds them otherwise)."))
     checks.append(_tool(runner, "dot", ["dot", "-V"], (), "Install graphviz (apt-get install graphviz) to render plan diagrams."))

@@ -9,6 +9,7 @@ import typer
 from platformctl.cli import console
 from platformctl.cli.options import JsonOption, PlatformFileOption
 from platformctl.engines.layers import layer_names  # the layer table is pure data: no Pulumi import for --help
+from platformctl.next_steps import AFTER_PLAN
 
 
 def plan(
@@ -32,7 +33,7 @@ def plan(
         False, "--summary", help="Show only the summary table (counts per layer, type and region), not the tree of every resource."
     ),
 ) -> None:
-    """Show every resource `platformctl up` would create, without AWS or the Pulumi CLI.
+    """Show every resource the platform needs for one environment, without AWS or the Pulumi CLI.
 
     The stack programs run on Pulumi's mock runtime; values only the cloud knows are shown as
     "(known after apply: …)". With no platform.yaml here, the built-in sample platform is planned.
@@ -63,5 +64,4 @@ def plan(
         print_plan(console.out(), result, trees=not summary_only)
     if out is not None:
         stderr.print(f"Wrote the plan to {out}.")
-    # `up` is not a command yet: point at what exists.
-    stderr.print("Next: review it; `platformctl doctor` checks what applying it will need (AWS credentials, the Pulumi CLI).")
+    stderr.print(AFTER_PLAN, markup=False)
