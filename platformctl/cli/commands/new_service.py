@@ -26,13 +26,21 @@ def new_service(
         help="The optional features to include, comma-separated: jobs, notifications, integrations, search; `all`, or `none` for the core only "
         "(default: jobs,notifications,integrations).",
     ),
+    git: bool | None = typer.Option(
+        None,
+        "--git/--no-git",
+        help="Create a git repository with one commit in the new folder, or not "
+        "(default: yes, unless the folder is inside a git work tree already, whose repository should hold it).",
+        show_default=False,
+    ),
     yes: bool = YesOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Generate a FastAPI service from the platform's skeleton: auth, rate limits, PostgreSQL, Redis, probes,
     metrics, traces, a Dockerfile and CI, with tests that pass out of the box.
 
-    Nothing is written if anything is wrong; the new folder gets a git repository with one commit.
+    Nothing is written if anything is wrong. The new folder gets a git repository with one commit, unless it
+    is inside a git work tree already (as with `cargo new`): then commit it there, or pass --git.
 
     Examples:
 
@@ -51,6 +59,7 @@ def new_service(
         target=directory if directory is not None else Path(name),
         owner=owner,
         features=tuple(features.split(",")) if features is not None else None,
+        git=git,
     )
     with console.err().status(f"Generating {escape(name)}…"):
         result = generate_service(request)
