@@ -79,6 +79,8 @@ class _View:
                 console.err().print(f"{event.reason.capitalize()}: stopping everything…", markup=False)
 
     def _ready(self, seconds: float) -> None:
+        from platformctl.core.devserver import token_assignment
+
         plan = self.plan
         err = console.err()
         err.print(f"\n{plan.name} is up after {seconds:g} s:", markup=False)
@@ -86,6 +88,6 @@ class _View:
         if plan.docs_url:
             err.print(f"  Docs   {plan.docs_url}", markup=False)
         also = "   (or `make token`)" if plan.make_token else ""
-        err.print(f"  Token  TOKEN=$({plan.token_command}){also}", markup=False)
+        err.print(f"  Token  {token_assignment(plan)}{also}", markup=False)
         err.print(f'  Try    curl -H "Authorization: Bearer $TOKEN" {plan.url}/items', markup=False)
         err.print("Ctrl-C stops everything.\n", markup=False)
