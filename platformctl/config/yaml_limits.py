@@ -94,10 +94,13 @@ def _check_expansion(root: yaml.Node) -> None:
     """Count the nodes as every reader will walk them (an alias counted as a copy), stopping at the limit."""
     sizes: dict[int, int] = {}
     open_: set[int] = set()
+    aliased = False
 
     def size(node: yaml.Node) -> int:
+        nonlocal aliased
         key = id(node)
         if key in sizes:
+            aliased = True  # a node reached twice: an alias
             return sizes[key]
         if key in open_:
             raise _LimitExceeded("has a YAML alias inside the value it refers to", node.start_mark.line + 1)
@@ -111,9 +114,9 @@ def _check_expansion(root: yaml.Node) -> None:
         for child in children:
             total += size(child)
             if total > MAX_EXPANDED_NODES:
-                raise _LimitExceeded(
-                    f"expands to more than {MAX_EXPANDED_NODES:,} values through its aliases (&anchor / *alias)", child.start_mark.line + 1
-                )
+                what = "expands to" if aliased else "has"
+                how = " through its aliases (&anchor / *alias)" if aliased else "; a platform.yaml has a few hundred"
+                raise _LimitExceeded(f"{what} more than {MAX_EXPANDED_NODES:,} values{how}", child.start_mark.line + 1)
         open_.discard(key)
         sizes[key] = total
         return total

@@ -77,3 +77,10 @@ def test_plan_refuses_an_alias_bomb_in_an_otherwise_valid_file(capsys, tmp_path,
     (tmp_path / "platform.yaml").write_text(sample_text().replace("\ntags:", "\n" + _laughs(12).replace("lol", "x-lol") + "tags:", 1))
     result = run(capsys, "plan", "--layer", "messaging")
     assert result.code == 2 and "through its aliases" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_too_many_plain_values_are_not_blamed_on_aliases() -> None:
+    text = "tags:\n" + "".join(f"  k{i}: v\n" for i in range(MAX_EXPANDED_NODES // 2 + 1))
+    with pytest.raises(ConfigError) as raised:
+        parse_service(SERVICE + text, source="service.yaml")
+    assert f"has more than {MAX_EXPANDED_NODES:,} values" in raised.value.message and "alias" not in raised.value.message

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from platformctl.config.loader import LoadedPlatform, parse_platform
 from platformctl.config.credentials import credential_kind
+from platformctl.config.loader import LoadedPlatform, parse_platform
 from platformctl.config.sample import sample_text
 from platformctl.config.stack_config import common_config
 from platformctl.config.stack_config.addons import CHARTS
