@@ -27,7 +27,7 @@ CASES = {
     "nested 5,000 deep": "x: " + "[" * 5000 + "]" * 5000 + "\n",
     "5,000-digit integer": "x: " + "9" * 5000 + "\n",
     "20 MB tag value": "tags: {big: '" + "a" * 20_000_000 + "'}\n",
-    "256 KiB of ordinary keys (just under the limit)": "tags:\n" + "".join(f"  k{i}: v{i}\n" for i in range(20_000))[: 255 * 1024],
+    "256 KiB of short keys (over 20,000 values)": "tags:\n" + "".join(f"  k{i}: v{i}\n" for i in range(20_000))[: 255 * 1024],
 }
 
 

@@ -7,5 +7,5 @@ from __future__ import annotations
 MAX_ORG_LENGTH = 13
 ORG_HELP = (
     "The company's short name, used in every resource name: a lower-case DNS label of at most "
-    f"{MAX_ORG_LENGTH} characters (the OpenSearch domain <org>-staging-search must fit AWS's 28)."
+    f"{MAX_ORG_LENGTH} characters (the OpenSearch domain `ORG-staging-search` must fit AWS's 28)."
 )

@@ -39,6 +39,7 @@ def _params() -> list[tuple[str, click.Parameter]]:
 def test_every_option_help_is_a_sentence(where, param) -> None:
     text = getattr(param, "help", None) or ""
     assert re.match(r"^[A-Z`].*[.)]$", text, re.S) and len(text.split()) >= 4, f"{where} {param.opts}: {text!r} is not a sentence"
+    assert "<" not in text, f"{where} {param.opts}: help is markdown, where <word> is an HTML tag that vanishes: {text!r}"
 
 
 def test_plan_help_lists_the_layers_and_environments(capsys, monkeypatch) -> None:

@@ -13,7 +13,7 @@ from platformctl.config.organisation_name import ORG_HELP
 def init(
     organisation: str = typer.Option("acme", "--organisation", "--org", metavar="ORG", help=ORG_HELP),
     domain: str = typer.Option(
-        "acme.example.com", "--domain", metavar="DOMAIN", help="The platform's apex DNS domain; each environment gets <env>.<domain>."
+        "acme.example.com", "--domain", metavar="DOMAIN", help="The platform's apex DNS domain; each environment gets `ENV.DOMAIN`."
     ),
     primary_region: str = typer.Option("eu-west-1", "--primary-region", metavar="REGION", help="The AWS region that serves traffic."),
     dr_region: str = typer.Option(
@@ -33,6 +33,9 @@ def init(
     )
     if result.to_stdout:
         console.err().print("Wrote platform.yaml to stdout.", markup=False)
+        return
+    if not result.path.is_file():  # a pipe or a device: written into, nothing for plan to read later
+        console.err().print(f"Wrote platform.yaml to {result.path}.", markup=False)
         return
     verb = "Overwrote" if result.overwritten else "Wrote"
     console.err().print(f"{verb} {result.path}. Next: edit it, then `{_plan_command(result.path)}`.", markup=False)
