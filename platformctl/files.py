@@ -140,5 +140,7 @@ def _check_target(path: Path, *, hint: str) -> None:
     if path.is_dir():
         raise UsageError(f"Cannot write {path}: it is a folder.", hint=hint)
     folder = Path(os.path.realpath(path)).parent
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"Cannot write {path}: {path.parent} is a file, not a folder.", hint=hint)
     if not folder.is_dir():
         raise UsageError(f"Cannot write {path}: the folder {path.parent} does not exist.", hint=hint)

@@ -113,3 +113,9 @@ def test_a_missing_folder_and_a_name_too_long_are_usage_errors(tmp_path) -> None
     with pytest.raises(UsageError, match="the name is too long for the file system"):
         write_text_file(tmp_path / ("n" * 300), "x", hint=HINT)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_where_a_folder_should_be_is_named(tmp_path) -> None:
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(UsageError, match="afile is a file, not a folder"):
+        write_text_file(tmp_path / "afile" / "plan.json", "x", hint=HINT)

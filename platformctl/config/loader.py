@@ -78,4 +78,5 @@ def parse_platform(text: str, *, source: str) -> Platform:
         pre_checks=_raw_checks,
         post_checks=check_platform,
         secrets=secret_texts,
+        shape_hint="Run `platformctl init` for a commented platform.yaml to start from.",
     )

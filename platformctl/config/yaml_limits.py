@@ -81,6 +81,9 @@ def load_bounded(text: str, *, source: str) -> tuple[yaml.Node | None, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
+        context = getattr(exc, "context", None)
+        if context:  # "expected a single document in the stream" + "but found another document"
+            problem = f"{context}{', ' if problem.startswith('but ') else ': '}{problem}"
         raise ConfigError(f"{source} is not valid YAML{where}: {problem}.", hint="Fix the YAML syntax there.") from None
     finally:
         loader.dispose()

@@ -27,11 +27,13 @@ def parse_yaml_model(
     pre_checks: Callable[[dict[str, Any]], Iterable[Problem]] = lambda raw: (),
     post_checks: Callable[[M], Iterable[Problem]] = lambda parsed: (),
     secrets: Callable[[Any], set[str]] = lambda raw: set(),
+    shape_hint: str | None = None,
 ) -> M:
     """Parse YAML text into `model`.
 
     `shape` completes "<source> must be a YAML mapping with ..."; `pre_checks` run on the raw
     mapping (e.g. secrets in the file), `post_checks` on a valid model (cross-field rules).
+    `shape_hint` replaces `hint` when the text is not a mapping at all (there are no lines to fix).
     `secrets` names the texts of the raw mapping that must never be printed: every message is redacted,
     and the model's own complaint about a value a pre-check already refused is dropped.
 
@@ -40,7 +42,8 @@ def parse_yaml_model(
     """
     node, raw = load_bounded(text, source=source)  # bounded work: size, depth, alias expansion, integer length
     if not isinstance(raw, dict):
-        raise ConfigError(f"{source} must be a YAML mapping with {shape}.", hint=hint)
+        what = "is empty; it must be" if raw is None else "must be"
+        raise ConfigError(f"{source} {what} a YAML mapping with {shape}.", hint=shape_hint or hint)
     refused = list(pre_checks(raw))
     problems: list[Problem] = [*_duplicate_keys(node), *refused]
     parsed: M | None = None

@@ -84,3 +84,17 @@ def test_too_many_plain_values_are_not_blamed_on_aliases() -> None:
     with pytest.raises(ConfigError) as raised:
         parse_service(SERVICE + text, source="service.yaml")
     assert f"has more than {MAX_EXPANDED_NODES:,} values" in raised.value.message and "alias" not in raised.value.message
+
+
+@pytest.mark.parametrize("which", PARSERS)
+def test_an_empty_file_says_so_without_pointing_at_lines(which) -> None:
+    parse = {"platform.yaml": parse_platform, "service.yaml": parse_service}[which]
+    with pytest.raises(ConfigError) as raised:
+        parse("# nothing here\n", source=which)
+    assert raised.value.message == f"{which} is empty; it must be a YAML mapping with " + raised.value.message.split(" with ", 1)[1]
+    assert "line above" not in (raised.value.hint or "")
+
+
+def test_two_documents_are_named_as_such() -> None:
+    with pytest.raises(ConfigError, match="expected a single document in the stream, but found another document"):
+        parse_service(SERVICE + "---\nname: other\n", source="service.yaml")
