@@ -88,6 +88,25 @@ def write_text_file(path: Path | str, text: str, *, hint: str) -> None:
     _replace_atomically(path, text, hint=hint)
 
 
+def check_writable(path: Path | str, *, hint: str, not_over: Path | None = None) -> None:
+    """Refuse, before any work is done, a target write_text_file would refuse (a missing folder, a dangling
+    link, a folder), or one that is the file `not_over` (the input a command reads: `plan --out platform.yaml`).
+
+    Raises:
+        UsageError: naming the path and why.
+    """
+    if str(path) == STDOUT or _is_stream(Path(path)):
+        return
+    path = Path(path)
+    try:
+        _check_target(path, hint=hint)
+        same = not_over is not None and path.exists() and not_over.exists() and os.path.samefile(path, not_over)
+    except OSError as exc:
+        raise path_error("write", path, exc, hint=hint) from None
+    if same:
+        raise UsageError(f"Cannot write {path}: it is {not_over}, which this command reads.", hint=hint)
+
+
 def _is_stream(path: Path) -> bool:
     """Whether path is something to write into rather than replace: a descriptor path, or not a regular file."""
     if os.path.abspath(path).startswith(_DESCRIPTOR_PREFIXES):

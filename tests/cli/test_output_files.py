@@ -76,3 +76,19 @@ def test_an_existing_0644_file_keeps_its_mode_and_a_new_one_follows_the_umask(ca
         os.umask(old)
     assert stat.S_IMODE((in_tmp / "new.out").stat().st_mode) == 0o640
     assert sorted(p.name for p in in_tmp.iterdir()) == ["existing.out", "new.out"]
+
+
+def test_plan_out_never_replaces_the_platform_yaml_it_reads(capsys, in_tmp) -> None:
+    assert run(capsys, "init").code == 0
+    before = (in_tmp / "platform.yaml").read_text()
+    (in_tmp / "alias.yaml").symlink_to("platform.yaml")
+    for out in ("platform.yaml", "./alias.yaml"):
+        result = run(capsys, "plan", "--layer", LAYER, "--out", out)
+        assert result.code == 2 and "which this command reads" in result.stderr, result.stderr
+    assert (in_tmp / "platform.yaml").read_text() == before
+
+
+def test_a_bad_out_path_is_refused_before_planning(capsys, in_tmp) -> None:
+    result = run(capsys, "plan", "--layer", LAYER, "--out", "missing/plan.json")
+    assert result.code == 2 and "the folder missing does not exist" in result.stderr
+    assert "Planning" not in result.stderr and "messaging" not in result.stderr, "nothing was planned first"

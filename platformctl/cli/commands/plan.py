@@ -40,11 +40,14 @@ def plan(
     """
     from platformctl.cli.progress import plan_progress
     from platformctl.core.planning import PlanRequest, plan_platform
-    from platformctl.files import STDOUT
-    from platformctl.plan.files import write_plan
+    from platformctl.config.loader import PLATFORM_FILE
+    from platformctl.files import STDOUT, check_writable
+    from platformctl.plan.files import OUT_HINT, write_plan
 
     if out is not None and str(out) == STDOUT:  # the document on stdout is what --json does
         out, json_output = None, True
+    if out is not None:  # before the planning, not after it
+        check_writable(out, hint=OUT_HINT, not_over=platform_file or Path(PLATFORM_FILE))
     wiring = ctx.obj
     stderr = console.err()
     request = PlanRequest(env=env, layers=tuple(layer), platform_file=platform_file, cwd=Path.cwd())
