@@ -7,7 +7,6 @@ from pathlib import Path
 from platformctl.files import write_text_file
 from platformctl.plan.model import Plan
 
-
 OUT_HINT = "Pass an --out path in a folder you can write to (or `-` for stdout)."
 
 

@@ -39,8 +39,8 @@ def plan(
     "(known after apply: …)". With no platform.yaml here, the built-in sample platform is planned.
     """
     from platformctl.cli.progress import plan_progress
-    from platformctl.core.planning import PlanRequest, plan_platform
     from platformctl.config.loader import PLATFORM_FILE
+    from platformctl.core.planning import PlanRequest, plan_platform
     from platformctl.files import STDOUT, check_writable
     from platformctl.plan.files import OUT_HINT, write_plan
 
