@@ -1,4 +1,4 @@
-"""Credentials in platform.yaml: found anywhere in the file (keys and values), named by kind, never echoed.
+"""Credentials in platform.yaml: found anywhere in the file (keys, values, comments), named by kind, never echoed.
 
 What counts (the token formats their issuers document, so a match is rarely an accident):
 - a key whose name says it holds a secret (password, token, api_key, …) with a value;
@@ -95,6 +95,18 @@ def find_secrets(raw: Any, path: tuple[Any, ...] = ()) -> Iterator[Problem]:
         kind = credential_kind(raw)
         if kind:
             yield path, f"holds what looks like {kind}: {ADVICE}"
+
+
+_COMMENT = re.compile(r"(?:^|\s)#(.*)$")
+
+
+def find_secrets_in_comments(text: str) -> Iterator[Problem]:
+    """Yield a problem for each YAML comment that holds a credential: comments are committed with the file too."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        comment = _COMMENT.search(line)
+        kind = credential_kind(comment.group(1)) if comment else None
+        if kind:
+            yield (), f"the comment on line {number} holds what looks like {kind}: {ADVICE}"
 
 
 def secret_texts(raw: Any, *, in_tags: bool = False) -> set[str]:

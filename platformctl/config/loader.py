@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from platformctl.config.aws_tags import check_tags
-from platformctl.config.credentials import Problem, secret_texts
+from platformctl.config.credentials import Problem, find_secrets_in_comments, secret_texts
 from platformctl.config.platform_file import Platform
 from platformctl.config.reading import read_config_text
 from platformctl.config.rules import check_platform, find_secrets
@@ -58,9 +59,10 @@ def _name_exists(path: Path) -> bool:
     return True
 
 
-def _raw_checks(raw: dict[str, Any]) -> list[Problem]:
-    """Checks on the file as written, reported with the model's own problems: credentials anywhere, AWS's tag limits."""
-    return [*find_secrets(raw), *check_tags(raw)]
+def _raw_checks(text: str) -> Callable[[dict[str, Any]], list[Problem]]:
+    """Checks on the file as written, reported with the model's own problems: credentials anywhere (comments
+    too), AWS's tag limits."""
+    return lambda raw: [*find_secrets(raw), *find_secrets_in_comments(text), *check_tags(raw)]
 
 
 def parse_platform(text: str, *, source: str) -> Platform:
@@ -75,7 +77,7 @@ def parse_platform(text: str, *, source: str) -> Platform:
         source=source,
         hint="Fix each line above; `platformctl init` writes a commented example.",
         shape="organisation, domain, regions and environments",
-        pre_checks=_raw_checks,
+        pre_checks=_raw_checks(text),
         post_checks=check_platform,
         secrets=secret_texts,
         shape_hint="Run `platformctl init` for a commented platform.yaml to start from.",

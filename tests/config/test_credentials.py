@@ -85,3 +85,13 @@ def test_plan_refuses_and_prints_the_secret_nowhere(capsys, tmp_path, monkeypatc
     result = run(capsys, "plan", "--json", "--out", "plan.json")
     assert result.code == 2 and "tags.leaked: holds what looks like an AWS secret access key" in result.stderr, result.stderr
     assert secret not in result.stderr + result.stdout and not (tmp_path / "plan.json").exists()
+
+
+def test_a_credential_in_a_comment_is_refused_by_line_and_not_echoed() -> None:
+    secret = FAKES["a GitHub token"]
+    text = sample_text().replace("\ntags:", f"\n# old deploy token: {secret}\ntags:", 1)
+    line = text.splitlines().index(f"# old deploy token: {secret}") + 1
+    error = _refusal(text)
+    assert any(f"the comment on line {line} holds what looks like a GitHub token" in d for d in error.details), error.details
+    assert secret not in _everything_said(error)
+    assert parse_platform(sample_text().replace("\ntags:", "\n# tokens live in Secrets Manager\ntags:", 1), source="platform.yaml")
