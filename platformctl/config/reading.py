@@ -16,7 +16,7 @@ from platformctl.files import path_error
 MAX_CONFIG_BYTES = MAX_YAML_BYTES
 
 
-def read_config_text(path: Path, *, hint: str, max_bytes: int = MAX_CONFIG_BYTES) -> str:
+def read_config_text(path: Path | str, *, hint: str, max_bytes: int = MAX_CONFIG_BYTES) -> str:
     """The UTF-8 text of path, which must be a readable file (a pipe or /dev/stdin will do) of at most max_bytes.
 
     Args:
@@ -44,7 +44,7 @@ def read_config_text(path: Path, *, hint: str, max_bytes: int = MAX_CONFIG_BYTES
         raise UsageError(f"{path} is not UTF-8 text (byte {exc.start} cannot be decoded).", hint=hint) from None
 
 
-def describe_kind(path: Path, *, hint: str) -> None:
+def describe_kind(path: Path | str, *, hint: str) -> None:
     """Raise a UsageError saying what path is when it is not something to read a config from.
 
     Regular files, pipes and character devices pass (through links to them).
