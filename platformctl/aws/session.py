@@ -33,8 +33,24 @@ def client(service: str, *, region: str | None = None) -> Any:
 
 def translate(exc: Exception, action: str) -> PlatformctlError:
     """Turn a botocore error raised while doing `action` into a sentence with the next step."""
-    from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError, PartialCredentialsError
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        PartialCredentialsError,
+        ProfileNotFound,
+        SSOError,
+        TokenRetrievalError,
+    )
 
+    if isinstance(exc, ProfileNotFound):
+        profile = os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "?"
+        return MissingToolError(
+            f"The AWS profile '{profile}' (AWS_PROFILE) is not in your AWS config, so there are no credentials to {action}.",
+            hint="Check its spelling against `aws configure list-profiles`, or unset AWS_PROFILE to use the default credentials.",
+        )
+    if isinstance(exc, (SSOError, TokenRetrievalError)):
+        return MissingToolError(f"The AWS SSO session has no valid token to {action}.", hint="Run `aws sso login` (with --profile if you use one).")
     if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
         return MissingToolError(f"No AWS credentials to {action}.", hint="Set AWS_PROFILE (and run `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.")
     if isinstance(exc, EndpointConnectionError):
@@ -45,4 +61,6 @@ def translate(exc: Exception, action: str) -> PlatformctlError:
         if code in {"InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "UnrecognizedClientException"}:
             return MissingToolError(f"AWS refused the credentials while trying to {action} ({code}).", hint="Refresh them: `aws sso login`, or check AWS_PROFILE.")
         return PlatformctlError(f"AWS said {code} while trying to {action}: {message}.", hint="Check the permissions of the role you are using.")
-    return PlatformctlError(f"Could not {action}: {exc}.")
+    return PlatformctlError(
+        f"Could not {action}: {exc}.", hint="Run `aws sts get-caller-identity` to see what the AWS CLI makes of these credentials."
+    )

@@ -9,13 +9,16 @@ import typer
 from platformctl import __version__
 from platformctl.cli import boundary
 from platformctl.cli.commands import dev, doctor, init, new_service, plan
+from platformctl.cli.help_format import PlatformctlGroup
+from platformctl.next_steps import APP_INTRO
 from platformctl.wiring import Wiring, build_wiring
 
 app = typer.Typer(
     name="platformctl",
+    cls=PlatformctlGroup,
     help=(
         "Stand up the company platform on AWS with Pulumi, scaffold FastAPI services onto it, and deploy them safely.\n\n"
-        "Start with `platformctl plan --env prod`: it shows everything `up` would build, with no AWS account needed."
+        + APP_INTRO
     ),
     no_args_is_help=True,
     add_completion=True,

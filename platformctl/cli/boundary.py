@@ -6,6 +6,7 @@ import traceback as tb
 
 from platformctl.cli import console
 from platformctl.errors import ExitCode, PlatformctlError
+from platformctl.files import path_error
 
 
 def report(exc: BaseException, *, show_traceback: bool) -> int:
@@ -18,6 +19,12 @@ def report(exc: BaseException, *, show_traceback: bool) -> int:
         if exc.hint:
             stderr.print(f"Hint: {exc.hint}", markup=False)
         code = int(exc.exit_code)
+    elif isinstance(exc, OSError) and exc.filename is not None:
+        # A path the system refused (permissions, a read-only or full disk, a name too long) where no
+        # command worded it yet: the user's to fix, so a usage error naming the path, not a "bug".
+        stderr.print(f"Error: {path_error('use', exc.filename, exc, hint='').message}", markup=False)
+        stderr.print("Hint: check that path and its permissions; rerun with --traceback if it is not one you gave.", markup=False)
+        code = int(ExitCode.USAGE)
     elif isinstance(exc, KeyboardInterrupt):
         stderr.print("Interrupted.", markup=False)
         return int(ExitCode.INTERRUPTED)

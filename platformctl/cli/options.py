@@ -10,9 +10,9 @@ PlatformFileOption = typer.Option(
     None,
     "--file",
     "-f",
-    help="platform.yaml to read (default: ./platform.yaml, else the built-in sample).",
+    metavar="FILE",
+    help="The platform.yaml to read (default: ./platform.yaml, or the built-in sample when there is none).",
     envvar="PLATFORMCTL_PLATFORM_FILE",
-    dir_okay=False,
 )
 JsonOption = typer.Option(False, "--json", help="Print a machine-readable JSON document to stdout.")
 YesOption = typer.Option(False, "--yes", "-y", help="Answer yes to questions (for CI).")

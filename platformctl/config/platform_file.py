@@ -10,10 +10,18 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from platformctl.config.aws_regions import AWS_REGIONS
+from platformctl.config.instance_types import instance_type_problem
 
 DNS_LABEL = r"^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"
 DnsLabel = Annotated[str, Field(pattern=DNS_LABEL, description="lower-case DNS label, at most 40 characters")]
 DOMAIN = r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+
+def _refuse_repeats(what: str, names: list[str], why: str) -> None:
+    """Raise when a name is listed twice: two resources with one name collide in the cloud (and in the plan)."""
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"{what} must be unique ({why}); repeated: {', '.join(repeated)}")
 
 
 class _Strict(BaseModel):
@@ -81,6 +89,14 @@ class NodeGroup(_Strict):
     max: int = Field(4, ge=1, le=200)
     disk_gb: int = Field(50, ge=20, le=1000)
 
+    @field_validator("instance_types")
+    @classmethod
+    def _instance_types(cls, values: list[str]) -> list[str]:
+        problems = [p for p in map(instance_type_problem, values) if p]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return values
+
     @model_validator(mode="after")
     def _bounds(self) -> NodeGroup:
         if not self.min <= self.desired <= self.max:
@@ -98,6 +114,12 @@ class ClusterSize(_Strict):
     admin_role_name: str = Field("platform-admin", description="IAM role granted cluster admin through an access entry.")
     autoscaler: Literal["karpenter", "cluster-autoscaler"] = "karpenter"
     log_retention_days: int = Field(90, ge=1, le=3653)
+
+    @field_validator("node_groups")
+    @classmethod
+    def _unique_groups(cls, groups: list[NodeGroup]) -> list[NodeGroup]:
+        _refuse_repeats("node group names", [g.name for g in groups], "each becomes an EKS node group, named within its cluster")
+        return groups
 
     @field_validator("public_endpoint_cidrs")
     @classmethod
@@ -211,6 +233,12 @@ class Messaging(_Strict):
     sms_monthly_spend_limit_usd: int = Field(100, ge=1, le=100000)
     dlq_retention_days: int = Field(14, ge=1, le=14, description="Dead-letter queues keep messages this long (SQS maximum: 14).")
 
+    @field_validator("topics")
+    @classmethod
+    def _unique_topics(cls, topics: list[str]) -> list[str]:
+        _refuse_repeats("topic names", topics, "each becomes an SNS topic named after it")
+        return topics
+
     @field_validator("queues")
     @classmethod
     def _unique(cls, queues: list[Queue]) -> list[Queue]:
@@ -274,6 +302,7 @@ class Identity(_Strict):
     @field_validator("resource_server_scopes")
     @classmethod
     def _scopes(cls, scopes: list[str]) -> list[str]:
+        _refuse_repeats("scopes", scopes, "each is a scope of the one resource server")
         for scope in scopes:
             if not re.match(r"^[A-Za-z0-9_.:-]{1,256}$", scope):
                 raise ValueError(f"scope '{scope}' may hold only letters, digits and _ . : -")

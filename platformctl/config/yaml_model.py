@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from platformctl.config.credentials import redact
+from platformctl.config.yaml_limits import load_bounded
 from platformctl.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
@@ -24,40 +26,40 @@ def parse_yaml_model(
     shape: str,
     pre_checks: Callable[[dict[str, Any]], Iterable[Problem]] = lambda raw: (),
     post_checks: Callable[[M], Iterable[Problem]] = lambda parsed: (),
+    secrets: Callable[[Any], set[str]] = lambda raw: set(),
+    shape_hint: str | None = None,
 ) -> M:
     """Parse YAML text into `model`.
 
     `shape` completes "<source> must be a YAML mapping with ..."; `pre_checks` run on the raw
     mapping (e.g. secrets in the file), `post_checks` on a valid model (cross-field rules).
+    `shape_hint` replaces `hint` when the text is not a mapping at all (there are no lines to fix).
+    `secrets` names the texts of the raw mapping that must never be printed: every message is redacted,
+    and the model's own complaint about a value a pre-check already refused is dropped.
 
     Raises:
         ConfigError: one detail line per problem, each naming its path (and line).
     """
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{source} is not valid YAML{where}: {problem}.", hint="Fix the YAML syntax there.") from None
-    if _refers_to_itself(raw):  # an alias inside its own anchor (`a: &x [*x]`): endless to every reader
-        raise ConfigError(f"{source} has a YAML alias inside the value it refers to.", hint="Write the values out instead of through that alias.")
+    node, raw = load_bounded(text, source=source)  # bounded work: size, depth, alias expansion, integer length
     if not isinstance(raw, dict):
-        raise ConfigError(f"{source} must be a YAML mapping with {shape}.", hint=hint)
-    problems: list[Problem] = [*_duplicate_keys(node), *pre_checks(raw)]
+        what = "is empty; it must be" if raw is None else "must be"
+        raise ConfigError(f"{source} {what} a YAML mapping with {shape}.", hint=shape_hint or hint)
+    refused = list(pre_checks(raw))
+    problems: list[Problem] = [*_duplicate_keys(node), *refused]
     parsed: M | None = None
     try:
         parsed = model.model_validate(raw)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            problems.append((loc, _message(error)))
+            if not any(loc[: len(path)] == path for path, _ in refused):
+                problems.append((loc, _message(dict(error))))
     if parsed is not None and not problems:
         problems += post_checks(parsed)
     if problems:
         lines = _line_index(node)
-        details = [_format(path, message, lines) for path, message in problems]
+        hidden = secrets(raw)
+        details = [redact(_format(path, message, lines), hidden) for path, message in problems]
         noun = "problem" if len(details) == 1 else "problems"
         raise ConfigError(f"{source} has {len(details)} {noun}.", hint=hint, details=details)
     assert parsed is not None
@@ -82,15 +84,6 @@ def _duplicate_keys(node: yaml.Node | None, path: tuple[Any, ...] = (), seen: fr
         for i, item in enumerate(node.value):
             found += _duplicate_keys(item, (*path, i), seen)
     return found
-
-
-def _refers_to_itself(value: Any, open_: frozenset[int] = frozenset()) -> bool:
-    if not isinstance(value, dict | list):
-        return False
-    if id(value) in open_:
-        return True
-    inner = open_ | {id(value)}
-    return any(_refers_to_itself(v, inner) for v in (value.values() if isinstance(value, dict) else value))
 
 
 def _message(error: dict[str, Any]) -> str:

@@ -64,11 +64,16 @@ class DevPlan:
     url: str
     health_url: str
     docs_url: str | None
-    token_command: str  # a shell command printing a token the service accepts
+    token_command: str  # a shell command printing a token the service accepts; it may cd: run it inside $(…)
     make_token: bool  # `make token` does the same
     processes: tuple[ProcessSpec, ...]
     summaries: tuple[tuple[str, str], ...]  # (process name, what it is) for each process, or why it is absent
     ignored: tuple[str, ...] = ()  # REMOTE_VARIABLES of the caller's environment left out
+
+
+def token_assignment(plan: DevPlan) -> str:
+    """The line a person pastes into bash or zsh to put a dev token in $TOKEN."""
+    return f"TOKEN=$({plan.token_command})"
 
 
 @dataclass(frozen=True)
@@ -322,7 +327,8 @@ def _token_command(directory: Path, python: Path, environ: Mapping[str, str]) ->
             where = os.path.relpath(directory)
         except ValueError:  # another drive on Windows
             where = str(directory)
-        command = f"(cd {shlex.quote(where)} && {command})"
+        # No parentheses: `$(` + `(cd …)` would be `$((`, which bash and zsh read as arithmetic; $(…) is a subshell already.
+        command = f"cd {shlex.quote(where)} && {command}"
     return command
 
 

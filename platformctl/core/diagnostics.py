@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from platformctl.next_steps import FOR_APPLYING, FOR_DEPLOYING
 from platformctl.system import CommandRunner
 
 Status = Literal["ok", "missing", "error"]
@@ -18,8 +19,12 @@ class CheckResult:
     name: str
     status: Status
     detail: str
-    fix: str | None
+    fix: str | None  # None only for a check that passed
     required_for: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.status != "ok" and not self.fix:
+            raise ValueError(f"the failing check {self.name!r} has no fix: every failing check must say how to fix it")
 
     @property
     def blocking(self) -> bool:
@@ -40,22 +45,33 @@ class DoctorReport:
 
 
 def diagnose(*, runner: CommandRunner, identity: Callable[[], str]) -> DoctorReport:
-    """Check Python, the Pulumi CLI, AWS credentials, kubectl, docker and graphviz."""
-    from platformctl.errors import PlatformctlError
-
+    """Check Python, the Pulumi CLI, AWS credentials, kubectl, docker and graphviz; every failing check has a fix."""
     checks = [_python()]
-    checks.append(_tool(runner, "pulumi", ["pulumi", "version"], ("up", "preview", "destroy"),
+    checks.append(_tool(runner, "pulumi", ["pulumi", "version"], (FOR_APPLYING,),
                         "Install the Pulumi CLI: https://www.pulumi.com/docs/install/ (plan works without it)."))
-    try:
-        arn = identity()
-        checks.append(CheckResult("aws credentials", "ok", arn, None, ("up", "bootstrap", "deploy")))
-    except PlatformctlError as exc:
-        checks.append(CheckResult("aws credentials", "missing", exc.message, exc.hint, ("up", "bootstrap", "deploy")))
-    checks.append(_tool(runner, "kubectl", ["kubectl", "version", "--client"], ("deploy",),
+    checks.append(_credentials(identity))
+    checks.append(_tool(runner, "kubectl", ["kubectl", "version", "--client"], (FOR_DEPLOYING,),
                         "Install kubectl: https://kubernetes.io/docs/tasks/tools/"))
     checks.append(_tool(runner, "docker", ["docker", "--version"], (), "Install Docker to build service images locally (CI builds them otherwise)."))
     checks.append(_tool(runner, "dot", ["dot", "-V"], (), "Install graphviz (apt-get install graphviz) to render plan diagrams."))
     return DoctorReport(checks)
+
+
+# Every failing check carries its fix (the README promises one): this is the fix when nothing more precise is known.
+CREDENTIALS_FIX = "Run `aws sts get-caller-identity` to see what the AWS CLI makes of your credentials; `aws configure` or `aws sso login` sets them up."
+
+
+def _credentials(identity: Callable[[], str]) -> CheckResult:
+    from platformctl.errors import MissingToolError, PlatformctlError
+
+    needs = (FOR_APPLYING, FOR_DEPLOYING)
+    try:
+        return CheckResult("aws credentials", "ok", identity(), None, needs)
+    except PlatformctlError as exc:
+        status: Status = "missing" if isinstance(exc, MissingToolError) else "error"
+        return CheckResult("aws credentials", status, exc.message, exc.hint or CREDENTIALS_FIX, needs)
+    except Exception as exc:  # doctor reports; it never fails on what it was asked to check
+        return CheckResult("aws credentials", "error", f"{type(exc).__name__}: {exc}", CREDENTIALS_FIX, needs)
 
 
 def _python() -> CheckResult:

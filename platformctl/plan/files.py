@@ -1,28 +1,19 @@
-"""Writing plan documents to disk without ever leaving half a file."""
+"""Writing plan documents where a person asked: a file replaced atomically, a pipe or device written into, `-` for stdout."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
-from platformctl.errors import UsageError
+from platformctl.files import write_text_file
 from platformctl.plan.model import Plan
 
+OUT_HINT = "Pass an --out path in a folder you can write to (or `-` for stdout)."
 
-def write_plan(plan: Plan, path: Path) -> None:
-    """Write the plan's JSON to path atomically (a temporary file renamed into place).
+
+def write_plan(plan: Plan, path: Path | str) -> None:
+    """Write the plan's JSON to path (`-`: stdout) through the one file-writing rule of platformctl.files.
 
     Raises:
-        UsageError: the folder does not exist or is not writable.
+        UsageError: the path cannot be written; nothing is left behind.
     """
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"Cannot write {path}: the folder {folder} does not exist.", hint="Create the folder or pass another --out path.")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".plan-", suffix=".json", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(plan.to_json())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"Cannot write {path}: {exc.strerror}.", hint="Pass an --out path in a writable folder.") from None
+    write_text_file(path, plan.to_json(), hint=OUT_HINT)

@@ -6,11 +6,11 @@ so a failure (bad template, full disk, Ctrl-C) leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -19,10 +19,13 @@ from typing import Any
 
 from platformctl.config.platform_file import DNS_LABEL
 from platformctl.errors import UsageError
+from platformctl.files import current_umask, path_error
 from platformctl.paths import skeleton_dir
+from platformctl.scaffold.git_repo import GitResult, commit_new_repository, reason_not_to_init
 from platformctl.scaffold.names import check_service_name
 from platformctl.scaffold.skeleton import MANIFEST, SkeletonManifest, load_skeleton
 
+_DIR_HINT = "Pass --dir with a new or empty folder you can write to; nothing was written."
 SKELETON_ANSWERS = {"name": "skeleton", "owner": "team-platform"}  # what the skeleton's own rendered files say
 
 
@@ -32,12 +35,7 @@ class ServiceRequest:
     target: Path
     owner: str
     features: tuple[str, ...] | None = None  # None: the skeleton's default features
-
-
-@dataclass(frozen=True)
-class GitResult:
-    committed: bool
-    detail: str  # the commit id, or why there is no repository
+    git: bool | None = None  # None: a repository unless the folder is inside a git work tree already
 
 
 @dataclass(frozen=True)
@@ -128,24 +126,37 @@ def generate_service(request: ServiceRequest) -> GeneratedService:
     manifest = load_skeleton()
     features = resolve_features(request.features, manifest)
     target = request.target.expanduser().absolute()
-    if target.is_symlink():
-        target = target.resolve()
-    _check_target(target)
+    try:
+        if target.is_symlink():
+            with contextlib.suppress(FileNotFoundError):  # a dangling link: the service goes where it points
+                os.stat(target)  # a loop raises ELOOP
+            target = Path(os.path.realpath(target))
+        _check_target(target)
+    except OSError as exc:  # a name too long, a link loop or dangling, a folder we may not search
+        raise path_error("create the service in", request.target, exc, hint=_DIR_HINT) from None
 
     rendered = render_files(ServiceContext(name, request.owner, features, manifest.version), manifest)
     parse_service(rendered["service.yaml"], source="the rendered service.yaml")  # never write a manifest deploy would refuse
 
+    skip_git = reason_not_to_init(request.git, target.parent)
     dropped = [path for feature, paths in manifest.features.items() if feature not in features for path in paths]
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target.parent))
     try:
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the service folder is an ordinary one
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target.parent))
+    except OSError as exc:
+        raise path_error("create the service in", target.parent, exc, hint=_DIR_HINT) from None
+    try:
+        staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; the service folder is an ordinary one
         count = _copy_skeleton(skeleton_dir(), staging, skip={MANIFEST, *manifest.rendered, *dropped})
         for path, text in rendered.items():
             out = staging / path
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text, encoding="utf-8")
-        git = _git_commit(staging, f"New service {name} from service-skeleton {manifest.version}\n\nFeatures: {', '.join(features) or 'none'}.")
+        message = f"New service {name} from service-skeleton {manifest.version}\n\nFeatures: {', '.join(features) or 'none'}."
+        git = commit_new_repository(staging, message) if skip_git is None else GitResult(False, skip_git)
         _move_into_place(staging, target)
+    except OSError as exc:  # a read-only target, a full disk: the user's to fix, and nothing is left behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise path_error("write the service to", target, exc, hint=_DIR_HINT) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -183,12 +194,6 @@ def _move_into_place(staging: Path, target: Path) -> None:
     staging.rmdir()
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _check_target(target: Path) -> None:
     skeleton = skeleton_dir().resolve()
     if target.resolve() == skeleton or skeleton in target.resolve().parents:
@@ -201,6 +206,8 @@ def _check_target(target: Path) -> None:
         raise UsageError(f"The folder {target.parent} does not exist.", hint="Create it first, or pass another --dir.")
     if not os.access(target.parent, os.W_OK):
         raise UsageError(f"The folder {target.parent} is not writable.", hint="Pass --dir in a folder you can write to.")
+    if target.is_dir() and not os.access(target, os.W_OK):
+        raise UsageError(f"The folder {target} is not writable.", hint="Pass --dir with a new or empty folder you can write to.")
 
 
 def _skeleton_files(root: Path, skip: set[str]) -> Iterator[Path]:
@@ -230,43 +237,14 @@ def _copy_skeleton(root: Path, destination: Path, *, skip: set[str]) -> int:
     return count
 
 
-def _git_commit(folder: Path, message: str) -> GitResult:
-    """`git init` and one commit; a missing or failing git is reported, never fatal."""
-    git = shutil.which("git")
-    if git is None:
-        return GitResult(False, "git is not installed, so no repository was created")
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    # An inherited GIT_DIR, GIT_WORK_TREE, … (inside a git hook, `rebase -x`) would point every
-    # command below at another repository: drop the variables git itself calls repository-local.
-    for variable in _git_output([git, "rev-parse", "--local-env-vars"], folder, env).split():
-        env.pop(variable, None)
-    identity: list[str] = []
-    if not (_git_output([git, "config", "user.email"], folder, env) and _git_output([git, "config", "user.name"], folder, env)):
-        identity = ["-c", "user.name=platformctl new-service", "-c", "user.email=platformctl@localhost"]
-    try:
-        for args in (["init", "-q", "-b", "main"], ["add", "-A"], [*identity, "commit", "-q", "--no-verify", "-m", message]):
-            subprocess.run([git, *args], cwd=folder, env=env, check=True, capture_output=True, text=True, timeout=30)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-        shutil.rmtree(folder / ".git", ignore_errors=True)
-        reason = (getattr(exc, "stderr", "") or str(exc)).strip().splitlines()
-        return GitResult(False, f"git failed ({reason[-1] if reason else exc}), so no repository was created")
-    return GitResult(True, _git_output([git, "rev-parse", "--short", "HEAD"], folder, env))
-
-
-def _git_output(args: list[str], folder: Path, env: dict[str, str]) -> str:
-    try:
-        return subprocess.run(args, cwd=folder, env=env, capture_output=True, text=True, timeout=10).stdout.strip()
-    except (subprocess.TimeoutExpired, OSError):
-        return ""
-
-
 def _next_steps(target: Path, features: tuple[str, ...]) -> list[str]:
     try:
         where = os.path.relpath(target)
     except ValueError:  # another drive on Windows
         where = str(target)
     steps = [] if where == "." else [f"cd {shlex.quote(where)}"]
-    return steps + [
+    return [
+        *steps,
         "make install      # a virtual environment with the service's dependencies",
         "make test         # its own tests, against real PostgreSQL and Redis",
         "platformctl dev   # serve it locally with reload" + (" (API and worker)" if "jobs" in features else ""),

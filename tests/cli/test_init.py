@@ -30,7 +30,7 @@ def test_init_with_invalid_answers_writes_nothing(capsys, tmp_path) -> None:
     target = tmp_path / "platform.yaml"
     result = run(capsys, "init", "--path", str(target), "--primary-region", "eu-west-1", "--dr-region", "eu-west-1")
     assert result.code == 2
-    assert "dr region must differ" in result.stderr
+    assert "--dr-region must differ from --primary-region" in result.stderr
     assert not target.exists()
     result = run(capsys, "init", "--path", str(target), "--primary-region", "mars-north-1")
     assert result.code == 2 and "is not an AWS region" in result.stderr and not target.exists()

@@ -35,7 +35,7 @@ def test_api_with_reload_and_worker_under_watchfiles_on_local_defaults(tmp_path:
     assert api.env["ENVIRONMENT"] == "local" and api.env["LOG_JSON"] == "true" and api.env["PYTHONUNBUFFERED"] == "1"
     assert plan.url == f"http://127.0.0.1:{port}" and plan.health_url.endswith("/healthz") and plan.docs_url.endswith("/docs")
     # Run from elsewhere, the token command says where; ENVIRONMENT=prod in the shell would make devtoken refuse.
-    assert plan.token_command == "(cd svc && ENVIRONMENT=local .venv/bin/python -m app.devtoken --roles admin,editor)"
+    assert plan.token_command == "cd svc && ENVIRONMENT=local .venv/bin/python -m app.devtoken --roles admin,editor"
     assert plan.make_token is True
     assert [name for name, _ in plan.summaries] == ["api", "worker"]
 
@@ -86,7 +86,7 @@ def test_python_option_takes_an_interpreter_or_an_environment(tmp_path: Path) ->
     for given in (tmp_path / "elsewhere", tmp_path / "elsewhere/bin/python"):
         plan = prepare_dev(DevRequest(directory=Path("svc"), python=given, port=free_port()))
         assert plan.python == tmp_path / "elsewhere/bin/python" and plan.make_token is False
-        assert plan.token_command.endswith(f"{tmp_path}/elsewhere/bin/python -m app.devtoken --roles admin,editor)")
+        assert plan.token_command.endswith(f"{tmp_path}/elsewhere/bin/python -m app.devtoken --roles admin,editor")
 
 
 def test_refusals_are_usage_errors_with_a_hint(tmp_path: Path) -> None:

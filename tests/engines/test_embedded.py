@@ -81,3 +81,10 @@ def one(layer, type_token):
     found = [r for r in layer.resources if r.type == type_token]
     assert len(found) == 1, f"expected one {type_token}, got {[r.name for r in found]}"
     return found[0]
+
+
+def test_two_resources_with_one_urn_are_a_program_error() -> None:
+    layer = LayerInput("network", "platform-network", "tests.engines.fake_stacks.duplicate", {}, region="eu-west-1")
+    with pytest.raises(StackProgramError) as caught:
+        EmbeddedEngine().plan([layer], stack="dev")
+    assert "registered 2 resources with one URN" in caught.value.message and "aws:ec2/vpc:Vpc::vpc" in caught.value.message

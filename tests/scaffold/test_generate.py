@@ -153,7 +153,7 @@ def test_a_failure_half_way_leaves_nothing_behind(tmp_path: Path, monkeypatch: p
         assert (folder / "service.yaml").is_file()  # it failed after files were written
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(generate, "_git_commit", broken)
+    monkeypatch.setattr(generate, "commit_new_repository", broken)
     with pytest.raises(KeyboardInterrupt):
         _make(tmp_path)
     assert list(tmp_path.iterdir()) == []  # no target, no hidden staging folder

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from platformctl.config.credentials import credential_kind
 from platformctl.config.loader import LoadedPlatform, parse_platform
-from platformctl.config.rules import _SECRET_VALUE
 from platformctl.config.sample import sample_text
 from platformctl.config.stack_config import common_config
 from platformctl.config.stack_config.addons import CHARTS
@@ -348,7 +348,7 @@ def test_no_literal_secrets_anywhere(layer_plan, env: str) -> None:
             for i, v in enumerate(value):
                 walk(v, f"{path}[{i}]", resource)
         elif isinstance(value, str):
-            assert not _SECRET_VALUE.search(value), f"{resource}: {path} holds what looks like a credential"
+            assert credential_kind(value) is None, f"{resource}: {path} holds what looks like {credential_kind(value)}"
 
     for r in plan.resources:
         walk(r.inputs, "inputs", r.name)

@@ -15,11 +15,11 @@ if TYPE_CHECKING:
 
 
 def dev(
-    directory: Path = typer.Option(Path("."), "--dir", help="The service's folder (default: the current directory).", show_default=False),
-    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port of the API (default: `port` in service.yaml)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; 0.0.0.0 opens the service to your network."),
+    directory: Path = typer.Option(Path("."), "--dir", metavar="DIR", help="Run the service in this folder (default: the current one).", show_default=False),
+    port: int | None = typer.Option(None, "--port", min=1, max=65535, metavar="PORT", help="Serve the API on this port (default: `port` in service.yaml)."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="HOST", help="Listen on this address; 0.0.0.0 opens the service to your network."),
     python: Path | None = typer.Option(
-        None, "--python", help="Interpreter, or virtual environment, with the service's dependencies (default: DIR/.venv)."
+        None, "--python", metavar="PATH", help="Use this interpreter, or virtual environment, with the service's dependencies (default: DIR/.venv)."
     ),
     reload: bool = typer.Option(True, "--reload/--no-reload", help="Restart the API and the worker when a file under app/ changes."),
     worker: bool = typer.Option(True, "--worker/--no-worker", help="Run the jobs worker too, when the service has one."),
@@ -79,6 +79,8 @@ class _View:
                 console.err().print(f"{event.reason.capitalize()}: stopping everything…", markup=False)
 
     def _ready(self, seconds: float) -> None:
+        from platformctl.core.devserver import token_assignment
+
         plan = self.plan
         err = console.err()
         err.print(f"\n{plan.name} is up after {seconds:g} s:", markup=False)
@@ -86,6 +88,6 @@ class _View:
         if plan.docs_url:
             err.print(f"  Docs   {plan.docs_url}", markup=False)
         also = "   (or `make token`)" if plan.make_token else ""
-        err.print(f"  Token  TOKEN=$({plan.token_command}){also}", markup=False)
+        err.print(f"  Token  {token_assignment(plan)}{also}", markup=False)
         err.print(f'  Try    curl -H "Authorization: Bearer $TOKEN" {plan.url}/items', markup=False)
         err.print("Ctrl-C stops everything.\n", markup=False)

@@ -6,12 +6,14 @@ import typer
 
 from platformctl.cli import console
 from platformctl.cli.options import JsonOption
+from platformctl.next_steps import DOCTOR_ALL_GOOD
 
 
 def doctor(ctx: typer.Context, json_output: bool = JsonOption) -> None:
     """Check Python, the Pulumi CLI, AWS credentials (through STS), kubectl, docker and graphviz.
 
-    Exits 3 when something that `up` or `deploy` needs is missing; `plan` needs none of it.
+    Exits 3 when something that applying the platform or deploying services needs is missing;
+    `platformctl plan` needs none of it.
     """
     from platformctl.core.diagnostics import diagnose
     from platformctl.errors import ExitCode
@@ -34,4 +36,4 @@ def doctor(ctx: typer.Context, json_output: bool = JsonOption) -> None:
                 console.err().print(f"Fix {check.name}: {check.fix}", markup=False)
     if not report.healthy:
         raise typer.Exit(int(ExitCode.MISSING_TOOL))
-    console.err().print("Everything `up` and `deploy` need is here.")
+    console.err().print(DOCTOR_ALL_GOOD, markup=False)

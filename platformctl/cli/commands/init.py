@@ -7,15 +7,20 @@ from pathlib import Path
 import typer
 
 from platformctl.cli import console
+from platformctl.config.organisation_name import ORG_HELP
 
 
 def init(
-    organisation: str = typer.Option("acme", "--organisation", "--org", help="Lower-case DNS label naming the company."),
-    domain: str = typer.Option("acme.example.com", "--domain", help="Apex DNS domain of the platform."),
-    primary_region: str = typer.Option("eu-west-1", "--primary-region", help="AWS region that serves traffic."),
-    dr_region: str = typer.Option("eu-central-1", "--dr-region", help="AWS region for disaster recovery (must differ)."),
-    path: Path = typer.Option(Path("platform.yaml"), "--path", help="Where to write the file.", dir_okay=False),
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    organisation: str = typer.Option("acme", "--organisation", "--org", metavar="ORG", help=ORG_HELP),
+    domain: str = typer.Option(
+        "acme.example.com", "--domain", metavar="DOMAIN", help="The platform's apex DNS domain; each environment gets `ENV.DOMAIN`."
+    ),
+    primary_region: str = typer.Option("eu-west-1", "--primary-region", metavar="REGION", help="The AWS region that serves traffic."),
+    dr_region: str = typer.Option(
+        "eu-central-1", "--dr-region", metavar="REGION", help="The AWS region that holds the disaster-recovery copy; it must differ from --primary-region."
+    ),
+    path: Path = typer.Option(Path("platform.yaml"), "--path", metavar="FILE", help="Write the file here; `-` prints it to stdout."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
 ) -> None:
     """Write a commented platform.yaml with dev, staging and prod environments; it never overwrites without --force."""
     from platformctl.config.sample import PlatformFileContext
@@ -26,5 +31,23 @@ def init(
         context=PlatformFileContext(organisation=organisation, domain=domain, primary_region=primary_region, dr_region=dr_region),
         force=force,
     )
+    if result.to_stdout:
+        console.err().print("Wrote platform.yaml to stdout.", markup=False)
+        return
+    if not result.path.is_file():  # a pipe or a device: written into, nothing for plan to read later
+        console.err().print(f"Wrote platform.yaml to {result.path}.", markup=False)
+        return
     verb = "Overwrote" if result.overwritten else "Wrote"
-    console.err().print(f"{verb} {result.path}. Next: edit it, then `platformctl plan --env dev`.")
+    console.err().print(f"{verb} {result.path}. Next: edit it, then `{_plan_command(result.path)}`.", markup=False)
+
+
+def _plan_command(path: Path) -> str:
+    """The plan command for the file just written: --file unless plan would find it by itself."""
+    import os
+    import shlex
+
+    from platformctl.config.loader import PLATFORM_FILE
+
+    if os.path.abspath(path) == os.path.abspath(PLATFORM_FILE):
+        return "platformctl plan --env dev"
+    return f"platformctl plan --env dev --file {shlex.quote(str(path))}"

@@ -15,13 +15,23 @@ DEFAULT_OWNER = "unowned"
 
 def new_service(
     name: str = typer.Argument(..., metavar="NAME", help="The service's name: a lower-case DNS label of at most 40 characters, e.g. `orders`."),
-    directory: Path | None = typer.Option(None, "--dir", help="Folder to create the service in (new or empty). Default: ./NAME.", file_okay=False),
-    owner: str | None = typer.Option(None, "--owner", help="Owning team, a DNS label such as `team-payments` (recorded in service.yaml)."),
+    directory: Path | None = typer.Option(
+        None, "--dir", metavar="DIR", help="The folder to create the service in, new or empty (default: ./NAME).", file_okay=False
+    ),
+    owner: str | None = typer.Option(None, "--owner", metavar="TEAM", help="The owning team, a DNS label such as `team-payments`, recorded in service.yaml."),
     features: str | None = typer.Option(
         None,
         "--with",
-        help="Optional features, comma-separated: jobs, notifications, integrations, search; `all`, or `none` for the core only. "
-        "Default: jobs,notifications,integrations.",
+        metavar="FEATURES",
+        help="The optional features to include, comma-separated: jobs, notifications, integrations, search; `all`, or `none` for the core only "
+        "(default: jobs,notifications,integrations).",
+    ),
+    git: bool | None = typer.Option(
+        None,
+        "--git/--no-git",
+        help="Create a git repository with one commit in the new folder, or not "
+        "(default: yes, unless the folder is inside a git work tree already, whose repository should hold it).",
+        show_default=False,
     ),
     yes: bool = YesOption,
     as_json: bool = JsonOption,
@@ -29,7 +39,8 @@ def new_service(
     """Generate a FastAPI service from the platform's skeleton: auth, rate limits, PostgreSQL, Redis, probes,
     metrics, traces, a Dockerfile and CI, with tests that pass out of the box.
 
-    Nothing is written if anything is wrong; the new folder gets a git repository with one commit.
+    Nothing is written if anything is wrong. The new folder gets a git repository with one commit, unless it
+    is inside a git work tree already (as with `cargo new`): then commit it there, or pass --git.
 
     Examples:
 
@@ -48,6 +59,7 @@ def new_service(
         target=directory if directory is not None else Path(name),
         owner=owner,
         features=tuple(features.split(",")) if features is not None else None,
+        git=git,
     )
     with console.err().status(f"Generating {escape(name)}…"):
         result = generate_service(request)

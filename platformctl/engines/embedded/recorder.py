@@ -129,10 +129,21 @@ class RecordingMonitor(mocks.MockMonitor):
         return response
 
 
+# Beyond 2**53 a double no longer holds every integer: such a number was never an exact integer on the wire.
+_EXACT_INTEGER_LIMIT = 2**53
+
+
 def _plain(value: Any) -> Any:
-    """Turn SDK containers into plain dicts and lists so the plan can be serialised."""
+    """Turn SDK containers into plain dicts and lists so the plan can be serialised.
+
+    Resource inputs reach the monitor as a protobuf Struct, whose only number type is a double: the
+    program's `retention_in_days=90` arrives as 90.0. A whole number within a double's exact range is
+    given back as the integer it was, so the plan says 90; a fractional number stays a float.
+    """
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) <= _EXACT_INTEGER_LIMIT:
+        return int(value)
     return value

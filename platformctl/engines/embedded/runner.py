@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,7 @@ def _run_one(layer: LayerInput, state: EmbeddedRun) -> LayerPlan:
             hint="Run `platformctl --traceback plan` for the stack trace; this is a bug in stacks/.",
         ) from exc
 
+    _refuse_shared_urns(monitor.recorded, layer.name)
     outputs = {k: (SECRET_MARKER if k in secrets else redact(v)) for k, v in sorted(values.items())}
     state.stack_outputs[f"{ORGANIZATION}/{layer.project}/{state.stack}"] = values
     state.stack_secrets[f"{ORGANIZATION}/{layer.project}/{state.stack}"] = frozenset(secrets)
@@ -119,6 +121,18 @@ def _run_one(layer: LayerInput, state: EmbeddedRun) -> LayerPlan:
         resources=_resolve_regions(monitor.recorded, layer.name, layer.region),
         outputs=outputs,
     )
+
+
+def _refuse_shared_urns(recorded: list[Recorded], layer: str) -> None:
+    """A URN names one resource: two with one URN would be one resource to Pulumi, and `up` refuses the program."""
+    counts = Counter(r.urn for r in recorded)
+    shared = sorted(urn for urn, n in counts.items() if n > 1)
+    if shared:
+        raise StackProgramError(
+            f"The {layer} layer's program registered {counts[shared[0]]} resources with one URN, {shared[0]}"
+            + (f", and {len(shared) - 1} more URNs twice." if len(shared) > 1 else "."),
+            hint="Two resources of one type got one name: a name repeated in platform.yaml that no check caught, or a bug in stacks/.",
+        )
 
 
 def _resolve_regions(recorded: list[Recorded], layer: str, default_region: str) -> list[PlanResource]:
