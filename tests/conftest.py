@@ -63,3 +63,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if skipped and session.exitstatus == 0:
         reporter.write_line(f"CI: {len(skipped)} test(s) skipped; in CI every tool must be installed, so this fails.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture
+def pulumi_standin(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """The stand-in `pulumi` executable first on PATH (tests/engines/cloud/pulumi_standin.py), with a file:// backend."""
+    from tests.engines.cloud.standin import install
+
+    return install(tmp_path, monkeypatch)

@@ -27,7 +27,7 @@ from platformctl.engines.base import (
 )
 from platformctl.engines.cloud.cli_version import check_pulumi_cli
 from platformctl.engines.cloud.error_mapping import translate
-from platformctl.engines.cloud.event_stream import EventPump, OperationLog, SdkParseFailures
+from platformctl.engines.cloud.event_stream import SDK_PARSE_FAILURES, EventPump, OperationLog
 from platformctl.engines.cloud.lock_files import list_locks
 from platformctl.engines.cloud.preview_plan import layer_plan
 from platformctl.engines.cloud.workspace import prepare_layer_folder, program_environment
@@ -59,8 +59,13 @@ class PulumiCloudEngine:
         self._run_dir = settings.work_root / f"run-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
         self._command: Any = None
         self._command_lock = threading.Lock()
-        self.sdk_parse_failures = SdkParseFailures()
-        self.sdk_parse_failures.install()
+        SDK_PARSE_FAILURES.install()
+        self._parse_failures_before = SDK_PARSE_FAILURES.count
+
+    @property
+    def sdk_parse_failures(self) -> int:
+        """Events the SDK itself could not parse since this engine was built (it only warns about them)."""
+        return SDK_PARSE_FAILURES.count - self._parse_failures_before
 
     # LifecycleEngine
 

@@ -158,8 +158,13 @@ class SdkParseFailures:
     def __init__(self) -> None:
         self.count = 0
         self._lock = threading.Lock()
+        self._installed = False
 
     def install(self) -> None:
+        """Hook warnings once per process (idempotent)."""
+        if self._installed:
+            return
+        self._installed = True
         warnings.filterwarnings("always", message=self.PREFIX)  # the default filter would show the first only
         previous = warnings.showwarning
 
@@ -172,3 +177,6 @@ class SdkParseFailures:
             previous(message, category, filename, lineno, *args, **kwargs)
 
         warnings.showwarning = show
+
+
+SDK_PARSE_FAILURES = SdkParseFailures()
