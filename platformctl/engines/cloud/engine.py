@@ -163,6 +163,7 @@ class PulumiCloudEngine:
         create: bool = True,
         announce: bool = True,
     ) -> tuple[T, OperationLog]:
+        SDK_PARSE_FAILURES.install()
         pump = EventPump(layer.name, on_event)
         if announce:
             on_event(LayerStarted(layer.name, operation))

@@ -158,25 +158,22 @@ class SdkParseFailures:
     def __init__(self) -> None:
         self.count = 0
         self._lock = threading.Lock()
-        self._installed = False
+        self._previous: Callable[..., None] = warnings.showwarning
 
     def install(self) -> None:
-        """Hook warnings once per process (idempotent)."""
-        if self._installed:
-            return
-        self._installed = True
+        """Hook warnings; called before each operation, since anything (a test runner, a library) may reset the hook."""
         warnings.filterwarnings("always", message=self.PREFIX)  # the default filter would show the first only
-        previous = warnings.showwarning
+        if warnings.showwarning is not self._show:
+            self._previous = warnings.showwarning
+            warnings.showwarning = self._show
 
-        def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, *args: Any, **kwargs: Any) -> None:
-            if str(message).startswith(self.PREFIX):
-                with self._lock:
-                    self.count += 1
-                LOG.warning("the Pulumi SDK could not parse an engine event: %s", message)
-                return
-            previous(message, category, filename, lineno, *args, **kwargs)
-
-        warnings.showwarning = show
+    def _show(self, message: Warning | str, category: type[Warning], filename: str, lineno: int, *args: Any, **kwargs: Any) -> None:
+        if str(message).startswith(self.PREFIX):
+            with self._lock:
+                self.count += 1
+            LOG.warning("the Pulumi SDK could not parse an engine event: %s", message)
+            return
+        self._previous(message, category, filename, lineno, *args, **kwargs)
 
 
 SDK_PARSE_FAILURES = SdkParseFailures()

@@ -159,7 +159,7 @@ def _operate(args: list[str], project: str, stack: str, path: Path, state: dict[
     _send(_flag(args, "--event-log"), events, scenario.get("raw_events", []), delay)
     if op in ("up", "destroy", "refresh"):
         result = "failed" if errors else "succeeded"
-        now = datetime.datetime.now(datetime.timezone.utc).strftime(FORMAT)
+        now = datetime.datetime.now(datetime.UTC).strftime(FORMAT)
         state["history"].append({"kind": "update" if op == "up" else op, "startTime": now, "endTime": now, "message": "", "environment": {},
                                  "config": {}, "result": result, "version": len(state["history"]) + 1, "resourceChanges": changes})
         if op == "up" and not errors:
