@@ -138,11 +138,17 @@ class LifecycleEngine(Protocol):
 
     def up(self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events) -> LayerResult: ...
 
-    def destroy(self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events) -> LayerResult: ...
+    def destroy(
+        self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events, include_protected: bool = False
+    ) -> LayerResult:
+        """Protected resources are retained (LayerResult.retained) unless include_protected."""
+        ...
 
     def refresh(self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events) -> LayerResult: ...
 
-    def outputs(self, layer: LayerInput, *, stack: str) -> dict[str, Any]: ...
+    def outputs(self, layer: LayerInput, *, stack: str, show_secrets: bool = False) -> dict[str, Any]:
+        """The stack's outputs; secrets are "[secret]" unless show_secrets."""
+        ...
 
 
 # What the cloud engine adds: errors the scheduler acts on, a stack's state, and administration.
