@@ -39,18 +39,12 @@ class DoctorReport:
         return {"healthy": self.healthy, "checks": [asdict(check) for check in self.checks]}
 
 
-def diagnose(*, runner: CommandRunner, identity: Callable[[], str]) -> DoctorReport:
-    """Check Python, the Pulumi CLI, AWS credentials, kubectl, docker and graphviz."""
-    from platformctl.errors import PlatformctlError
+def diagnose(*, runner: CommandRunner, identity: Callable[[], str], state_url: str | None = None) -> DoctorReport:
+    """Check Python, what the cloud commands need (the same checks `up` makes), kubectl, docker and graphviz."""
+    from platformctl.core.prerequisites import cloud_checks
 
     checks = [_python()]
-    checks.append(_tool(runner, "pulumi", ["pulumi", "version"], ("up", "preview", "destroy"),
-                        "Install the Pulumi CLI: https://www.pulumi.com/docs/install/ (plan works without it)."))
-    try:
-        arn = identity()
-        checks.append(CheckResult("aws credentials", "ok", arn, None, ("up", "bootstrap", "deploy")))
-    except PlatformctlError as exc:
-        checks.append(CheckResult("aws credentials", "missing", exc.message, exc.hint, ("up", "bootstrap", "deploy")))
+    checks.extend(cloud_checks(state_url=state_url, runner=runner, identity=identity))
     checks.append(_tool(runner, "kubectl", ["kubectl", "version", "--client"], ("deploy",),
                         "Install kubectl: https://kubernetes.io/docs/tasks/tools/"))
     checks.append(_tool(runner, "docker", ["docker", "--version"], (), "Install Docker to build service images locally (CI builds them otherwise)."))

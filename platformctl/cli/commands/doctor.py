@@ -9,7 +9,7 @@ from platformctl.cli.options import JsonOption
 
 
 def doctor(ctx: typer.Context, json_output: bool = JsonOption) -> None:
-    """Check Python, the Pulumi CLI, AWS credentials (through STS), kubectl, docker and graphviz.
+    """Check Python, the Pulumi CLI and its version, the state backend and its region, AWS credentials (through STS), kubectl, docker and graphviz.
 
     Exits 3 when something that `up` or `deploy` needs is missing; `plan` needs none of it.
     """
@@ -17,7 +17,7 @@ def doctor(ctx: typer.Context, json_output: bool = JsonOption) -> None:
     from platformctl.errors import ExitCode
 
     wiring = ctx.obj
-    report = diagnose(runner=wiring.runner, identity=wiring.aws_identity)
+    report = diagnose(runner=wiring.runner, identity=wiring.aws_identity, state_url=wiring.settings.state_url)
     if json_output:
         console.write_document(report.to_document())
     else:
