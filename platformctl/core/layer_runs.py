@@ -25,6 +25,7 @@ class RunContext:
     clock: Clock
     cancel: CancelSignal
     on_event: EventCallback
+    run_id: str = ""  # tags the run's events; made from the clock when empty
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,19 @@ class RunOutcome:
 
     record: RunRecord
     saved_to: str
+
+
+def is_production(env: str, platform_file: Path | None, cwd: Path) -> bool:
+    """Whether production rules (and the typed confirmation) apply to env.
+
+    Raises:
+        UsageError: unknown environment.
+    """
+    from platformctl.core.planning import check_environment
+
+    loaded = load(platform_file, cwd)
+    check_environment(loaded, env)
+    return loaded.platform.is_production(env)
 
 
 def load(platform_file: Path | None, cwd: Path) -> LoadedPlatform:
@@ -64,6 +78,6 @@ def run_and_record(
     started = context.clock.now()
     outcomes = run_graph(layers, action=action, options=options, clock=context.clock, cancel=context.cancel,
                          on_event=context.on_event, pull_in=pull_in)
-    record = build_record(run_id=new_run_id(started), operation=operation, environment=env, started=started, ended=context.clock.now(),
+    record = build_record(run_id=context.run_id or new_run_id(started), operation=operation, environment=env, started=started, ended=context.clock.now(),
                           outcomes=outcomes, stale_dependents=stale(), interrupted=context.cancel.requests > 0)
     return RunOutcome(record=record, saved_to=context.records.save(record.to_document()))
