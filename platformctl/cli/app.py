@@ -8,7 +8,7 @@ import typer
 
 from platformctl import __version__
 from platformctl.cli import boundary
-from platformctl.cli.commands import destroy, dev, doctor, drift, init, new_service, outputs, plan, preview, refresh, status, unlock, up
+from platformctl.cli.commands import bootstrap, destroy, dev, doctor, drift, init, new_service, outputs, plan, preview, refresh, status, unlock, up
 from platformctl.wiring import Wiring, build_wiring
 
 app = typer.Typer(
@@ -52,6 +52,7 @@ app.command("plan")(plan.plan)
 app.command("doctor")(doctor.doctor)
 app.command("new-service")(new_service.new_service)
 app.command("dev")(dev.dev)
+app.command("bootstrap")(bootstrap.bootstrap)
 app.command("up")(up.up)
 app.command("preview")(preview.preview)
 app.command("destroy")(destroy.destroy)
