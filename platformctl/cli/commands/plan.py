@@ -49,5 +49,5 @@ def plan(
         stdout.print(summary_table(result))
     if out is not None:
         stderr.print(f"Wrote the plan to {out}.")
-    # `up` is not a command yet: point at what exists.
-    stderr.print("Next: review it; `platformctl doctor` checks what applying it will need (AWS credentials, the Pulumi CLI).")
+    stderr.print(f"Next: `platformctl up --env {env}` applies it (`platformctl doctor` checks what that needs: the Pulumi CLI, AWS credentials, "
+                 "a state backend from `platformctl bootstrap`).")
