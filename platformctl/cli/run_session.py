@@ -50,7 +50,7 @@ def run_session(wiring: Wiring, *, operation: str, env: str, json_output: bool) 
     """The run's context (records, clock, cancel signal, display) with Ctrl-C turned into cancel requests."""
     stderr = console.err()
     run_id = new_run_id(wiring.clock.now())
-    view = RunView(stderr, mode=pick_mode(stderr, json_output), run_id=run_id, operation=operation, env=env)
+    view = RunView(stderr, mode=pick_mode(stderr, json_output), run_id=run_id, operation=operation, env=env, now=wiring.clock.now)
     cancel = CancelSignal()
     context = RunContext(records=wiring.run_records(), clock=wiring.clock, cancel=cancel, on_event=view, run_id=run_id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any, Literal
 
@@ -43,8 +44,8 @@ def pick_mode(stderr: Console, json_output: bool) -> Mode:
 class RunView:
     """The event sink of one run (called from worker threads, hence the lock) and its closing summary."""
 
-    def __init__(self, stderr: Console, *, mode: Mode, run_id: str, operation: str, env: str) -> None:
-        self.stderr, self.mode, self.run_id, self.operation, self.env = stderr, mode, run_id, operation, env
+    def __init__(self, stderr: Console, *, mode: Mode, run_id: str, operation: str, env: str, now: Callable[[], float] = time.time) -> None:
+        self.stderr, self.mode, self.run_id, self.operation, self.env, self.now = stderr, mode, run_id, operation, env, now
         self.rows: dict[str, _Row] = {}
         self._lock = threading.Lock()
         self._live: Live | None = None
@@ -97,7 +98,7 @@ class RunView:
                 return f"[{event.layer}] {event.severity}: {event.message}"
             return None
         if isinstance(event, LockWaiting):
-            who = "; ".join(h.describe() for h in event.holders) or "held by another update"
+            who = "; ".join(h.describe(self.now()) for h in event.holders) or "held by another update"
             self._row(event.layer).last = f"waiting for the lock ({who})"
             return f"[{event.layer}] waiting for the stack's lock, {who}: retrying in {event.retry_in:.0f}s (waited {event.waited:.0f}s)"
         if isinstance(event, RunNotice):

@@ -17,13 +17,14 @@ class StatusReport:
     env: str
     layers: list[StackState]
     last_run: RunRecord | None = None
+    now: float | None = None  # for the age of locks
 
     def to_document(self) -> dict[str, Any]:
         return {
             "environment": self.env,
             "layers": [
                 {"layer": s.layer, "exists": s.exists, "last_update": s.last_update, "last_result": s.last_result, "resources": s.resources,
-                 "pending_operations": list(s.pending_operations), "locks": [h.describe() for h in s.locks],
+                 "pending_operations": list(s.pending_operations), "locks": [h.describe(self.now) for h in s.locks],
                  "last_run": _last_run_status(self.last_run, s.layer)}
                 for s in self.layers
             ],
@@ -38,12 +39,13 @@ class OutputsReport:
 
 
 def stack_status(
-    env: str, *, engine: CloudEngine, records: RunRecordStore, layers: tuple[str, ...] = (), platform_file: Path | None = None, cwd: Path = Path(".")
+    env: str, *, engine: CloudEngine, records: RunRecordStore, layers: tuple[str, ...] = (), platform_file: Path | None = None,
+    cwd: Path = Path("."), now: float | None = None,
 ) -> StatusReport:
     """Per layer: last update and its result, resource count, locks and pending operations; and the last `up` run."""
     selected = selected_layers(load(platform_file, cwd), env, layers)
     last = records.latest(env, "up")
-    return StatusReport(env, [engine.state(layer, stack=env) for layer in selected], RunRecord.from_document(last) if last else None)
+    return StatusReport(env, [engine.state(layer, stack=env) for layer in selected], RunRecord.from_document(last) if last else None, now)
 
 
 def stack_outputs(

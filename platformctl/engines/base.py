@@ -180,8 +180,21 @@ class LockHolder:
     acquired: str  # as the lock file says it (RFC 3339)
     path: str = ""
 
-    def describe(self) -> str:
-        return f"held by {self.user}@{self.host} (pid {self.pid}) since {self.acquired}"
+    def describe(self, now: float | None = None) -> str:
+        """"held by alice@ci-7 (pid 4242) since 2026-12-04T09:00:00Z", with the lock's age when `now` is given."""
+        age = _age(self.acquired, now) if now is not None else ""
+        return f"held by {self.user}@{self.host} (pid {self.pid}) since {self.acquired}{age}"
+
+
+def _age(acquired: str, now: float) -> str:
+    from datetime import datetime
+
+    try:
+        seconds = int(now - datetime.fromisoformat(acquired.replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        return ""
+    hours, rest = divmod(max(seconds, 0), 3600)
+    return f", {hours}h{rest // 60:02d}m ago" if hours else f", {rest // 60}m{rest % 60:02d}s ago"
 
 
 @dataclass(frozen=True)

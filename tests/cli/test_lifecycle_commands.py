@@ -80,10 +80,11 @@ def test_a_held_lock_is_shown_waited_for_and_then_fails_clearly(capsys, wiring, 
     pulumi_standin.lock("platform-network", "dev", user="alice", host="ci-7", pid=4242)
     result = run(capsys, "up", "--env", "dev", "--layer", "network", "--yes", "--wait-for-lock", "20s", wiring=wiring)
     assert result.code == 1
-    assert "[network] waiting for the stack's lock, held by alice@ci-7 (pid 4242) since 2026-12-04T09:00:00Z: retrying in 5s" in result.stderr
+    assert ("[network] waiting for the stack's lock, held by alice@ci-7 (pid 4242) since 2026-12-04T09:00:00Z, 3h00m ago: "
+            "retrying in 5s (waited 0s)") in result.stderr
     assert "after waiting 15s" in result.stderr
     status = run(capsys, "status", "--env", "dev", "--layer", "network", "--json", wiring=wiring)
-    assert json.loads(status.stdout)["layers"][0]["locks"] == ["held by alice@ci-7 (pid 4242) since 2026-12-04T09:00:00Z"]
+    assert json.loads(status.stdout)["layers"][0]["locks"] == ["held by alice@ci-7 (pid 4242) since 2026-12-04T09:00:00Z, 3h00m ago"]
     assert run(capsys, "unlock", "--env", "dev", "--layer", "network", wiring=wiring).code == 2, "no terminal and no --yes: refused"
     unlocked = run(capsys, "unlock", "--env", "dev", "--layer", "network", "--yes", wiring=wiring)
     assert unlocked.code == 0 and "Removed the lock of network in dev" in unlocked.stderr
@@ -157,3 +158,19 @@ def test_bad_input_is_exit_2(capsys, wiring) -> None:
     assert run(capsys, "up", "--env", "dev", "--layer", "nope", "--yes", wiring=wiring).code == 2
     bad = run(capsys, "up", "--env", "dev", "--yes", "--wait-for-lock", "soon", wiring=wiring)
     assert bad.code == 2 and "--wait-for-lock takes a duration" in bad.stderr
+
+
+def test_up_with_layer_lists_stale_readers_and_dependents_pulls_them_in(capsys, wiring, pulumi_standin) -> None:
+    network_plays(pulumi_standin)
+    assert run(capsys, "up", "--env", "dev", "--layer", "network", "--layer", "cluster", "--yes", wiring=wiring).code == 0
+    plays = {"platform-network": {"up": {"resources": [{"type": VPC, "name": "dev-vpc", "op": "update"}], "outputs": {"vpcId": "vpc-2"}}}}
+    pulumi_standin.scenario(plays)
+    listed = run(capsys, "up", "--env", "dev", "--layer", "network", "--yes", wiring=wiring)
+    assert listed.code == 0
+    assert "[network] network's outputs changed: cluster now read stale values (`platformctl up --env dev --layer cluster`)" in listed.stderr
+    assert "Stale: cluster read outputs that changed in this run." in listed.stderr
+    plays["platform-network"]["up"]["outputs"] = {"vpcId": "vpc-3"}
+    pulumi_standin.scenario(plays)
+    pulled = run(capsys, "up", "--env", "dev", "--layer", "network", "--yes", "--dependents", wiring=wiring)
+    assert pulled.code == 0 and "pulling in cluster, which read them" in pulled.stderr
+    assert "[cluster] succeeded" in pulled.stderr or "[cluster] unchanged" in pulled.stderr

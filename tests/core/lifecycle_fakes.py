@@ -26,7 +26,7 @@ class FakeClock:
     """Time moves only when someone sleeps."""
 
     def __init__(self) -> None:
-        self.t = 1_780_000_000.0
+        self.t = 1796385600.0  # 2026-12-04T12:00:00Z
         self.sleeps: list[float] = []
         self._lock = threading.Lock()
 

@@ -24,7 +24,7 @@ def status(
     wiring = ctx.obj
     session.require_cloud(wiring, env)
     report = stack_status(env, engine=wiring.lifecycle_engine(), records=wiring.run_records(), layers=tuple(layer),
-                          platform_file=platform_file, cwd=Path.cwd())
+                          platform_file=platform_file, cwd=Path.cwd(), now=wiring.clock.now())
     document = report.to_document()
     if json_output:
         console.write_document(document)

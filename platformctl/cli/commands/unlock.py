@@ -30,12 +30,13 @@ def unlock(
     engine = wiring.lifecycle_engine()
     stderr = console.err()
     before = stack_status(env, engine=engine, records=wiring.run_records(), layers=(layer,), platform_file=platform_file, cwd=Path.cwd())
+    now = wiring.clock.now()
     holders = before.layers[0].locks
     if not holders:
         stderr.print(f"The stack of {layer} in {env} holds no lock.")
         return
     for holder in holders:
-        stderr.print(f"Lock on {layer} ({env}): {holder.describe()}", markup=False)
+        stderr.print(f"Lock on {layer} ({env}): {holder.describe(now)}", markup=False)
     if not yes:
         import sys
 

@@ -27,8 +27,11 @@ def up(
     wait_for_lock: str = WaitForLockOption,
     resume: bool = typer.Option(False, "--resume", help="Run again only the layers that failed, were blocked or were cancelled in the last `up`."),
     fail_fast: bool = FailFastOption,
-    no_dependents: bool = typer.Option(False, "--no-dependents",
-                                       help="Do not pull in layers that read outputs this run changed; list them as stale instead."),
+    dependents: bool | None = typer.Option(
+        None, "--dependents/--no-dependents",
+        help="Pull layers that read outputs this run changed into the run, or only list them as stale. "
+             "Default: pulled in, except with --layer, where they are listed.",
+    ),
     json_output: bool = NdjsonOption,
     report_file: Path | None = ReportFileOption,
     platform_file: Path | None = PlatformFileOption,
@@ -50,7 +53,7 @@ def up(
     session.require_cloud(wiring, env)
     engine = wiring.lifecycle_engine()
     request = UpRequest(env=env, layers=tuple(layer), parallel=parallel, fail_fast=fail_fast, wait_for_lock=seconds, resume=resume,
-                        pull_stale=not no_dependents, preview_first=not yes, platform_file=platform_file, cwd=Path.cwd())
+                        pull_stale=dependents if dependents is not None else not layer, preview_first=not yes, platform_file=platform_file, cwd=Path.cwd())
     with session.run_session(wiring, operation="up", env=env, json_output=json_output) as (context, view):
 
         def ask(previews: list[LayerPreview]) -> bool:
