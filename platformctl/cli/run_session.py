@@ -99,12 +99,17 @@ def write_report(*, record_text: str, path: Path) -> None:
     tmp.replace(path)
 
 
+def require_answerable(action: str, *, yes: bool) -> None:
+    """Refuse before any work when a question will be needed and there is no terminal to ask it in."""
+    if not yes and not sys.stdin.isatty():
+        raise UsageError(f"{action} asks before changing anything, and there is no terminal to ask in.", hint="Pass --yes to run it unattended (in CI).")
+
+
 def confirm(question: str, *, env: str, production: bool, yes: bool) -> bool:
     """Ask before a change: production wants the environment's name typed; no terminal wants --yes."""
     if yes:
         return True
-    if not sys.stdin.isatty():
-        raise UsageError(f"{question} needs a yes, and there is no terminal to ask in.", hint="Pass --yes to run it unattended (in CI).")
+    require_answerable(question, yes=yes)
     if production:
         typed = typer.prompt(f"{question} {env} is a production environment: type its name to go on", default="", show_default=False)
         return bool(typed.strip() == env)

@@ -50,6 +50,7 @@ def up(
     wiring = ctx.obj
     seconds = session.parse_duration(wait_for_lock)
     production = is_production(env, platform_file, Path.cwd())
+    session.require_answerable(f"`up --env {env}`", yes=yes)
     session.require_cloud(wiring, env)
     engine = wiring.lifecycle_engine()
     request = UpRequest(env=env, layers=tuple(layer), parallel=parallel, fail_fast=fail_fast, wait_for_lock=seconds, resume=resume,
