@@ -99,7 +99,7 @@ class RunView:
             return None
         if isinstance(event, LockWaiting):
             who = "; ".join(h.describe(self.now()) for h in event.holders) or "held by another update"
-            self._row(event.layer).last = f"waiting for the lock ({who})"
+            self._row(event.layer).last = f"lock {who}"
             return f"[{event.layer}] waiting for the stack's lock, {who}: retrying in {event.retry_in:.0f}s (waited {event.waited:.0f}s)"
         if isinstance(event, RunNotice):
             if event.layer:
@@ -122,7 +122,7 @@ class RunView:
         with self._lock:
             table = Table(title=f"{self.operation} {self.env}", title_justify="left", expand=False)
             for column in ("layer", "state", "elapsed", "changes", "in flight", "last message"):
-                table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=48)
+                table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=60 if column == "last message" else 48)
             now = time.monotonic()
             for layer, row in self.rows.items():
                 elapsed = f"{(row.ended or now) - row.started:.0f}s" if row.started else ""
