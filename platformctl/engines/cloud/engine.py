@@ -30,7 +30,7 @@ from platformctl.engines.cloud.error_mapping import translate
 from platformctl.engines.cloud.event_stream import SDK_PARSE_FAILURES, EventPump, OperationLog
 from platformctl.engines.cloud.lock_files import list_locks
 from platformctl.engines.cloud.preview_plan import layer_plan
-from platformctl.engines.cloud.workspace import prepare_layer_folder, program_environment
+from platformctl.engines.cloud.workspace import prepare_layer_folder, program_environment, prune_run_folders
 from platformctl.errors import UsageError
 from platformctl.plan.model import SECRET_MARKER, LayerPlan
 from platformctl.system import CommandRunner
@@ -57,6 +57,7 @@ class PulumiCloudEngine:
         self.cli_version = check_pulumi_cli(runner)  # before anything starts
         self._settings = settings
         self._run_dir = settings.work_root / f"run-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+        prune_run_folders(settings.work_root, now=time.time())
         self._command: Any = None
         self._command_lock = threading.Lock()
         SDK_PARSE_FAILURES.install()

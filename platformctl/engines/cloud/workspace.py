@@ -54,3 +54,16 @@ def program_environment() -> dict[str, str]:
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "1"),
     }
+
+
+KEEP_RUN_FOLDERS_DAYS = 7
+
+
+def prune_run_folders(work_root: Path, *, now: float, keep_days: int = KEEP_RUN_FOLDERS_DAYS) -> list[Path]:
+    """Remove run folders older than keep_days (they hold copies of the stacks and Pulumi.<stack>.yaml, no state)."""
+    removed = []
+    for folder in sorted(work_root.glob("run-*")) if work_root.is_dir() else []:
+        if folder.is_dir() and now - folder.stat().st_mtime > keep_days * 86400:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed

@@ -157,3 +157,17 @@ def test_no_cli_and_an_old_cli_are_exit_3_with_the_way_out(tmp_path, monkeypatch
     with pytest.raises(MissingToolError, match="The Pulumi CLI is not on PATH") as missing:
         PulumiCloudEngine(settings, runner=SystemRunner())
     assert "or run `platformctl plan` for an offline plan" in (missing.value.hint or "")
+
+
+def test_run_folders_older_than_a_week_are_removed(pulumi_standin, tmp_path) -> None:
+    import os
+    import time
+
+    old, recent = tmp_path / "runs" / "run-20261101T000000-1", tmp_path / "runs" / "run-20261203T000000-2"
+    for folder in (old, recent):
+        (folder / "network").mkdir(parents=True)
+    week_and_a_day_ago = time.time() - 8 * 86400
+    os.utime(old, (week_and_a_day_ago, week_and_a_day_ago))
+    PulumiCloudEngine(CloudSettings(backend_url=pulumi_standin.backend_url, stacks_dir=stacks_dir(), work_root=tmp_path / "runs"),
+                      runner=SystemRunner())
+    assert not old.exists() and recent.exists()
