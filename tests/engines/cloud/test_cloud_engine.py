@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -59,6 +60,12 @@ def test_up_runs_the_layer_in_its_own_folder_with_this_python_and_reports_events
     assert project["runtime"]["options"]["virtualenv"] == sys.prefix, "the program must run on this installation's Python"
     assert (folder / "stacks" / "network" / "__main__.py").is_file() and (folder / "Pulumi.dev.yaml").is_file()
     assert not list(stacks_dir().rglob("Pulumi.dev.yaml")), "nothing may be written into the installed stacks"
+    # What the Python language host will run: __main__.py's imports resolve inside the copy, on this Python.
+    probe = "import runpy, stacks.network.program as p, stacks.outputs as o; print(p.__file__); print(o.__file__)"
+    main_dir = folder / "stacks" / "network"
+    code = f"import sys; sys.path.insert(0, {str(folder)!r}); {probe}"
+    imported = subprocess.run([sys.executable, "-c", code], cwd=main_dir, capture_output=True, text=True, check=True).stdout.split()
+    assert all(Path(path).is_relative_to(folder) for path in imported), imported
     config = next(c for c in pulumi_standin.calls() if c["argv"][:2] == ["config", "set-all"])["argv"]
     assert f"{NETWORK}:vpcCidr={network.config['vpcCidr']}" in config and f"aws:region={network.region}" in config
 
