@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from platformctl.config.loader import LoadedPlatform
 from platformctl.core.layer_runs import RunContext, RunOutcome, load, run_and_record, selected_layers
 from platformctl.core.scheduler import SchedulerOptions
 from platformctl.engines.base import CloudEngine, LayerInput, LayerResult
+from platformctl.engines.layers import dependents_of
+from platformctl.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -28,14 +31,28 @@ def destroy_platform(request: GraphRequest, *, engine: CloudEngine, context: Run
     """Destroy the layers, dependents first; protected resources are retained (and listed) unless `include_protected`.
 
     Raises:
-        UsageError: unknown environment or layer.
+        UsageError: unknown environment or layer; a selected layer is still read by a layer that exists and is not selected.
     """
-    layers = selected_layers(load(request.platform_file, request.cwd), request.env, request.layers)
+    loaded = load(request.platform_file, request.cwd)
+    layers = selected_layers(loaded, request.env, request.layers)
+    if request.layers:
+        _refuse_orphaning_readers(loaded, request.env, layers, engine)
 
     def destroy(layer: LayerInput) -> LayerResult:
         return engine.destroy(layer, stack=request.env, on_event=context.on_event, include_protected=include_protected)
 
     return run_and_record(layers, operation="destroy", env=request.env, action=destroy, options=request.options(reverse=True), context=context)
+
+
+def _refuse_orphaning_readers(loaded: LoadedPlatform, env: str, layers: list[LayerInput], engine: CloudEngine) -> None:
+    # A StackReference does not stop Pulumi from destroying what another layer still reads: we do.
+    chosen = {layer.name for layer in layers}
+    readers = sorted({d.name for layer in layers for d in dependents_of(layer.name) if d.name not in chosen})
+    alive = [layer.name for layer in selected_layers(loaded, env, readers) if engine.state(layer, stack=env).exists] if readers else []
+    if alive:
+        flags = " ".join(f"--layer {name}" for name in [*alive, *sorted(chosen)])
+        raise UsageError(f"{', '.join(sorted(chosen))} of {env} is still read by {', '.join(alive)}, which exist.",
+                         hint=f"Destroy those first, or together: `platformctl destroy --env {env} {flags}`.")
 
 
 def refresh_platform(request: GraphRequest, *, engine: CloudEngine, context: RunContext) -> RunOutcome:

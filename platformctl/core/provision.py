@@ -66,6 +66,8 @@ def provision(request: UpRequest, *, engine: CloudEngine, context: RunContext, c
     """
     loaded = load(request.platform_file, request.cwd)
     names = list(request.layers)
+    if request.resume and names:
+        raise UsageError("--resume reruns the last run's failed and blocked layers: it takes no --layer.", hint="Drop one of the two.")
     if request.resume:
         last = context.records.latest(request.env, "up")
         if last is None:
