@@ -16,7 +16,8 @@ from platformctl.system import Clock, CommandRunner, SystemClock, SystemRunner
 
 if TYPE_CHECKING:
     from platformctl.config.settings import Settings
-    from platformctl.engines.base import LifecycleEngine, PlanningEngine
+    from platformctl.core.run_record import RunRecordStore
+    from platformctl.engines.base import CloudEngine, PlanningEngine
 
 
 def get_settings() -> Settings:
@@ -31,11 +32,36 @@ def _embedded_engine() -> PlanningEngine:
     return EmbeddedEngine()
 
 
-def _no_lifecycle_engine() -> LifecycleEngine:
-    # Replaced by the cloud engine (Pulumi Automation API) when it lands; until then say so clearly.
+def _cloud_engine(settings: Settings, runner: CommandRunner) -> CloudEngine:
+    """The Automation API engine; raises MissingToolError (exit 3) when the CLI or the state backend is missing."""
+    import tempfile
+    from pathlib import Path
+
+    from platformctl.core.prerequisites import cloud_checks
+    from platformctl.engines.cloud.engine import CloudSettings, PulumiCloudEngine
+    from platformctl.errors import MissingToolError
+    from platformctl.paths import stacks_dir
+
+    if not settings.state_url:
+        backend = next(c for c in cloud_checks(state_url=None, runner=runner, identity=lambda: "") if c.name == "state backend")
+        raise MissingToolError(backend.detail, hint=backend.fix)
+    work_root = settings.work_dir or Path(tempfile.gettempdir()) / "platformctl-runs"
+    cloud = CloudSettings(backend_url=settings.state_url, stacks_dir=stacks_dir(), work_root=work_root, secrets_provider=settings.secrets_provider)
+    return PulumiCloudEngine(cloud, runner=runner)
+
+
+def _run_records(settings: Settings) -> RunRecordStore:
+    from platformctl.engines.cloud.run_records import run_records_for
     from platformctl.errors import MissingToolError
 
-    raise MissingToolError("This version of platformctl has no cloud engine yet.", hint="Run `platformctl plan` for an offline plan.")
+    if not settings.state_url:
+        raise MissingToolError("No state backend is configured (PLATFORMCTL_STATE_URL is not set).", hint="Run `platformctl bootstrap --env ENV`.")
+    return run_records_for(settings.state_url)
+
+
+# A marker default: "bind the factory from settings in __post_init__".
+def _FROM_SETTINGS() -> Any:
+    raise AssertionError("replaced in Wiring.__post_init__")
 
 
 def _sts_identity() -> str:
@@ -67,13 +93,21 @@ class Wiring:
 
     settings_factory: Callable[[], Settings] = get_settings
     planning_engine: Callable[[], PlanningEngine] = _embedded_engine
-    lifecycle_engine: Callable[[], LifecycleEngine] = _no_lifecycle_engine
+    lifecycle_engine: Callable[[], CloudEngine] = _FROM_SETTINGS  # the cloud engine, built from settings unless given
+    run_records: Callable[[], RunRecordStore] = _FROM_SETTINGS  # beside the state backend from settings unless given
     aws_identity: Callable[[], str] = _sts_identity
     aws_client: Callable[..., Any] = _aws_client
     kubernetes_api: Callable[..., Any] = _kubernetes_api
     runner: CommandRunner = field(default_factory=SystemRunner)
     clock: Clock = field(default_factory=SystemClock)
     traceback_flag: bool = False  # --traceback on the command line
+
+    def __post_init__(self) -> None:
+        # These factories need the settings and the runner of this very wiring, so they are bound here.
+        if self.lifecycle_engine is _FROM_SETTINGS:
+            self.lifecycle_engine = lambda: _cloud_engine(self.settings, self.runner)
+        if self.run_records is _FROM_SETTINGS:
+            self.run_records = lambda: _run_records(self.settings)
 
     @cached_property
     def settings(self) -> Settings:

@@ -54,6 +54,16 @@ def moto_endpoint(_moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return _moto_server
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `cloud` (real Pulumi CLI, real AWS) are deselected, not skipped, unless PLATFORMCTL_CLOUD_TESTS=1."""
+    if os.environ.get("PLATFORMCTL_CLOUD_TESTS") == "1":
+        return
+    cloud = [item for item in items if item.get_closest_marker("cloud")]
+    if cloud:
+        config.hook.pytest_deselected(items=cloud)
+        items[:] = [item for item in items if not item.get_closest_marker("cloud")]
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI nothing may skip: a skip there means CI failed to install a tool."""
     if not os.environ.get("CI"):
@@ -63,3 +73,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if skipped and session.exitstatus == 0:
         reporter.write_line(f"CI: {len(skipped)} test(s) skipped; in CI every tool must be installed, so this fails.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture
+def pulumi_standin(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """The stand-in `pulumi` executable first on PATH (tests/engines/cloud/pulumi_standin.py), with a file:// backend."""
+    from tests.engines.cloud.standin import install
+
+    return install(tmp_path, monkeypatch)

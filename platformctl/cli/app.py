@@ -8,7 +8,7 @@ import typer
 
 from platformctl import __version__
 from platformctl.cli import boundary
-from platformctl.cli.commands import dev, doctor, init, new_service, plan
+from platformctl.cli.commands import bootstrap, destroy, dev, doctor, drift, init, new_service, outputs, plan, preview, refresh, status, unlock, up
 from platformctl.cli.help_format import PlatformctlGroup
 from platformctl.next_steps import APP_INTRO
 from platformctl.wiring import Wiring, build_wiring
@@ -55,6 +55,15 @@ app.command("plan")(plan.plan)
 app.command("doctor")(doctor.doctor)
 app.command("new-service")(new_service.new_service)
 app.command("dev")(dev.dev)
+app.command("bootstrap")(bootstrap.bootstrap)
+app.command("up")(up.up)
+app.command("preview")(preview.preview)
+app.command("destroy")(destroy.destroy)
+app.command("refresh")(refresh.refresh)
+app.command("drift")(drift.drift)
+app.command("outputs")(outputs.outputs)
+app.command("status")(status.status)
+app.command("unlock")(unlock.unlock)
 
 
 def main(argv: list[str] | None = None, *, wiring: Wiring | None = None) -> None:

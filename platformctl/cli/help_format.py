@@ -13,10 +13,16 @@ from typer.core import TyperGroup, TyperOption
 
 
 def hide_flag_types(command: Any, ctx: Any) -> None:
-    """Give every on/off flag of command (its --help too) an empty metavar, which the help shows instead of `<bool>`."""
+    """Give every on/off flag of command (its --help too) an empty metavar, which the help shows instead of `<bool>`,
+    and every other option without one a name from its flag (`--layer` shows LAYER, not `<list[str]>`)."""
     for param in command.get_params(ctx):
-        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+        if not isinstance(param, TyperOption) or param.metavar is not None:
+            continue
+        if param.is_flag:
             param.metavar = ""
+        else:
+            longest = max(param.opts, key=len).lstrip("-")
+            param.metavar = longest.upper().replace("-", "_")
 
 
 class PlatformctlGroup(TyperGroup):

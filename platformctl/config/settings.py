@@ -17,6 +17,8 @@ class Settings(BaseSettings):
 
     platform_file: Path | None = None
     state_url: str | None = None
+    secrets_provider: str | None = None
+    work_dir: Path | None = None
     traceback: bool = False
 
 

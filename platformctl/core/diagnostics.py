@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from platformctl.next_steps import FOR_APPLYING, FOR_DEPLOYING
+from platformctl.next_steps import FOR_DEPLOYING
 from platformctl.system import CommandRunner
 
 Status = Literal["ok", "missing", "error"]
@@ -44,34 +44,17 @@ class DoctorReport:
         return {"healthy": self.healthy, "checks": [asdict(check) for check in self.checks]}
 
 
-def diagnose(*, runner: CommandRunner, identity: Callable[[], str]) -> DoctorReport:
-    """Check Python, the Pulumi CLI, AWS credentials, kubectl, docker and graphviz; every failing check has a fix."""
+def diagnose(*, runner: CommandRunner, identity: Callable[[], str], state_url: str | None = None) -> DoctorReport:
+    """Check Python, what the cloud commands need (the same checks `up` makes), kubectl, docker and graphviz."""
+    from platformctl.core.prerequisites import cloud_checks
+
     checks = [_python()]
-    checks.append(_tool(runner, "pulumi", ["pulumi", "version"], (FOR_APPLYING,),
-                        "Install the Pulumi CLI: https://www.pulumi.com/docs/install/ (plan works without it)."))
-    checks.append(_credentials(identity))
+    checks.extend(cloud_checks(state_url=state_url, runner=runner, identity=identity))
     checks.append(_tool(runner, "kubectl", ["kubectl", "version", "--client"], (FOR_DEPLOYING,),
                         "Install kubectl: https://kubernetes.io/docs/tasks/tools/"))
     checks.append(_tool(runner, "docker", ["docker", "--version"], (), "Install Docker to build service images locally (CI builds them otherwise)."))
     checks.append(_tool(runner, "dot", ["dot", "-V"], (), "Install graphviz (apt-get install graphviz) to render plan diagrams."))
     return DoctorReport(checks)
-
-
-# Every failing check carries its fix (the README promises one): this is the fix when nothing more precise is known.
-CREDENTIALS_FIX = "Run `aws sts get-caller-identity` to see what the AWS CLI makes of your credentials; `aws configure` or `aws sso login` sets them up."
-
-
-def _credentials(identity: Callable[[], str]) -> CheckResult:
-    from platformctl.errors import MissingToolError, PlatformctlError
-
-    needs = (FOR_APPLYING, FOR_DEPLOYING)
-    try:
-        return CheckResult("aws credentials", "ok", identity(), None, needs)
-    except PlatformctlError as exc:
-        status: Status = "missing" if isinstance(exc, MissingToolError) else "error"
-        return CheckResult("aws credentials", status, exc.message, exc.hint or CREDENTIALS_FIX, needs)
-    except Exception as exc:  # doctor reports; it never fails on what it was asked to check
-        return CheckResult("aws credentials", "error", f"{type(exc).__name__}: {exc}", CREDENTIALS_FIX, needs)
 
 
 def _python() -> CheckResult:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from platformctl.errors import PlatformctlError
 from platformctl.plan.model import LayerPlan
 
 REGION_KEY = "aws:region"
@@ -110,6 +111,9 @@ class LayerResult:
     outputs: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     error_urn: str | None = None
+    retained: tuple[str, ...] = ()  # destroy: protected resources left in place
+    drifted: tuple[str, ...] = ()  # drift: "update urn:…" for each resource the cloud changed behind Pulumi's back
+    unparsable_events: int = 0  # engine events that could not be read (logged, never silently dropped)
 
 
 class PlanningEngine(Protocol):
@@ -134,8 +138,87 @@ class LifecycleEngine(Protocol):
 
     def up(self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events) -> LayerResult: ...
 
-    def destroy(self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events) -> LayerResult: ...
+    def destroy(
+        self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events, include_protected: bool = False
+    ) -> LayerResult:
+        """Protected resources are retained (LayerResult.retained) unless include_protected."""
+        ...
 
     def refresh(self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events) -> LayerResult: ...
 
-    def outputs(self, layer: LayerInput, *, stack: str) -> dict[str, Any]: ...
+    def outputs(self, layer: LayerInput, *, stack: str, show_secrets: bool = False) -> dict[str, Any]:
+        """The stack's outputs; secrets are "[secret]" unless show_secrets."""
+        ...
+
+
+# What the cloud engine adds: errors the scheduler acts on, a stack's state, and administration.
+
+
+class StackLockedError(PlatformctlError):
+    """Another update holds the stack's lock; `holders` says who, as the backend's lock files record it."""
+
+    def __init__(self, message: str, *, holders: Sequence[LockHolder] = (), hint: str | None = None) -> None:
+        super().__init__(message, hint=hint, details=[holder.describe() for holder in holders])
+        self.holders = tuple(holders)
+
+
+class LayerOperationError(PlatformctlError):
+    """A Pulumi operation on a layer failed: the first error the engine reported, and the resource it names."""
+
+    def __init__(self, message: str, *, urn: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.urn = urn
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds a lock: the DIY backends write user, host, pid and time into the lock file (no lease, no expiry)."""
+
+    user: str
+    host: str
+    pid: int
+    acquired: str  # as the lock file says it (RFC 3339)
+    path: str = ""
+
+    def describe(self, now: float | None = None) -> str:
+        """"held by alice@ci-7 (pid 4242) since 2026-12-04T09:00:00Z", with the lock's age when `now` is given."""
+        age = _age(self.acquired, now) if now is not None else ""
+        return f"held by {self.user}@{self.host} (pid {self.pid}) since {self.acquired}{age}"
+
+
+def _age(acquired: str, now: float) -> str:
+    from datetime import datetime
+
+    try:
+        seconds = int(now - datetime.fromisoformat(acquired.replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        return ""
+    hours, rest = divmod(max(seconds, 0), 3600)
+    return f", {hours}h{rest // 60:02d}m ago" if hours else f", {rest // 60}m{rest % 60:02d}s ago"
+
+
+@dataclass(frozen=True)
+class StackState:
+    """What `status` shows for one layer's stack."""
+
+    layer: str
+    exists: bool
+    last_update: str | None = None  # RFC 3339
+    last_result: str | None = None  # succeeded, failed, in-progress
+    resources: int = 0
+    pending_operations: tuple[str, ...] = ()  # "create urn:…" for each operation an interrupted update left
+    locks: tuple[LockHolder, ...] = ()
+
+
+class StackAdministration(Protocol):
+    """Reads and repairs a layer's stack: status, drift, pending operations, stale locks."""
+
+    def state(self, layer: LayerInput, *, stack: str) -> StackState: ...
+
+    def drift(self, layer: LayerInput, *, stack: str, on_event: EventSink = ignore_events) -> LayerResult: ...
+
+    def unlock(self, layer: LayerInput, *, stack: str) -> None: ...
+
+
+class CloudEngine(LifecycleEngine, StackAdministration, Protocol):
+    """Everything `up`, `destroy`, `drift`, `status` and `unlock` need from one engine."""

@@ -1,4 +1,4 @@
-"""Entry point for `pulumi up` in this folder: runs the cluster layer."""
+"""Entry point of the layer program, for `platformctl up` (which runs a copy of stacks/) and for `pulumi up` in this folder: runs the cluster layer."""
 import pathlib
 import sys
 

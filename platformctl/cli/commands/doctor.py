@@ -10,7 +10,7 @@ from platformctl.next_steps import DOCTOR_ALL_GOOD
 
 
 def doctor(ctx: typer.Context, json_output: bool = JsonOption) -> None:
-    """Check Python, the Pulumi CLI, AWS credentials (through STS), kubectl, docker and graphviz.
+    """Check Python, the Pulumi CLI and its version, the state backend and its region, AWS credentials (through STS), kubectl, docker and graphviz.
 
     Exits 3 when something that applying the platform or deploying services needs is missing;
     `platformctl plan` needs none of it.
@@ -19,7 +19,7 @@ def doctor(ctx: typer.Context, json_output: bool = JsonOption) -> None:
     from platformctl.errors import ExitCode
 
     wiring = ctx.obj
-    report = diagnose(runner=wiring.runner, identity=wiring.aws_identity)
+    report = diagnose(runner=wiring.runner, identity=wiring.aws_identity, state_url=wiring.settings.state_url)
     if json_output:
         console.write_document(report.to_document())
     else:

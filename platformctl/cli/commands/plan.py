@@ -9,7 +9,7 @@ import typer
 from platformctl.cli import console
 from platformctl.cli.options import JsonOption, PlatformFileOption
 from platformctl.engines.layers import layer_names  # the layer table is pure data: no Pulumi import for --help
-from platformctl.next_steps import AFTER_PLAN
+from platformctl.next_steps import after_plan
 
 
 def plan(
@@ -67,4 +67,4 @@ def plan(
         print_plan(console.out(), result, trees=not summary_only)
     if out is not None:
         stderr.print(f"Wrote the plan to {out}.")
-    stderr.print(AFTER_PLAN, markup=False)
+    stderr.print(after_plan(env), markup=False)
