@@ -8,7 +8,7 @@ import typer
 
 from platformctl import __version__
 from platformctl.cli import boundary
-from platformctl.cli.commands import dev, doctor, init, new_service, plan
+from platformctl.cli.commands import dev, doctor, init, new_service, plan, service
 from platformctl.wiring import Wiring, build_wiring
 
 app = typer.Typer(
@@ -52,6 +52,7 @@ app.command("plan")(plan.plan)
 app.command("doctor")(doctor.doctor)
 app.command("new-service")(new_service.new_service)
 app.command("dev")(dev.dev)
+app.add_typer(service.app, name="service")
 
 
 def main(argv: list[str] | None = None, *, wiring: Wiring | None = None) -> None:
