@@ -1,4 +1,4 @@
-"""A service at the gateway: its Kong consumer, rate limits counted in Redis, JWT credentials keyed by `kid`, and its route.
+"""A public service at the gateway: its Kong route, its consumer, rate limits counted in Redis, JWT credentials keyed by `kid`.
 
 The open-source `jwt` plugin does not read a JWKS URL: it verifies a token against the consumer credential whose
 `key` equals the token's `kid`. The user pool's public keys are turned into such credentials by ExternalSecrets that
@@ -36,7 +36,7 @@ def jwt_credential_spec(index: int, consumer: str) -> dict[str, Any]:
     """An ExternalSecret making the Kong JWT credential of the user pool's key number `index`."""
     return {
         "refreshInterval": "1h",
-        "secretStoreRef": {"kind": "SecretStore", "name": JWKS_STORE},
+        "secretStoreRef": {"kind": "SecretStore", "name": f"{JWKS_STORE}-{index}"},
         "target": {
             "name": f"{consumer}-jwt-{index}",
             "creationPolicy": "Owner",
@@ -49,7 +49,7 @@ def jwt_credential_spec(index: int, consumer: str) -> dict[str, Any]:
                 },
             },
         },
-        "data": [{"secretKey": "jwk", "remoteRef": {"key": str(index)}}],
+        "data": [{"secretKey": "jwk", "remoteRef": {"key": "jwks"}}],  # the store's URL and JSONPath say which key
     }
 
 
@@ -62,8 +62,7 @@ class ServiceGatewayArgs:
     jwks_url: pulumi.Input[str]
     requests_per_minute: int
     redis_host: pulumi.Input[str]
-    public_hostname: pulumi.Input[str]  # api.<env>.<domain>, the ALB in front of Kong
-    public: bool  # a public route at https://<public_hostname>/<service>/; internal services get none
+    public_hostname: pulumi.Input[str]  # api.<env>.<domain>, the ALB in front of Kong: the route is https://<host>/<service>/
     port: int = 80  # the service's Kubernetes Service port
     depends_on: list[pulumi.Resource] = field(default_factory=list)  # the namespace and the synced Redis secret
     labels: dict[str, str] = field(default_factory=dict)
@@ -72,7 +71,7 @@ class ServiceGatewayArgs:
 class ServiceGateway(pulumi.ComponentResource):
     consumer: str
     plugins: list[str]
-    route_path: str | None
+    route_path: str
 
     def __init__(self, name: str, args: ServiceGatewayArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:service:ServiceGateway", name, None, opts)
@@ -101,15 +100,16 @@ class ServiceGateway(pulumi.ComponentResource):
                                                 "claims_to_verify": ["exp"], "maximum_expiration": 86400, "secret_is_base64": False}},
             opts=child,
         )
-        store = CustomResource(
-            f"{name}-jwks-store", api_version=ESO_API, kind="SecretStore",
-            metadata={"name": JWKS_STORE, "namespace": ns, "labels": args.labels},
-            # The JWKS is public: no credentials. remoteRef.key is the key's index in the set.
-            spec={"provider": {"webhook": {"url": args.jwks_url, "method": "GET", "result": {"jsonPath": "$.keys[{{ .remoteRef.key }}]"}}}},
-            opts=child,
-        )
         credentials = []
         for index in range(USER_POOL_KEYS):
+            # One store per key: the store's JSONPath picks the key, so nothing depends on templating inside it.
+            store = CustomResource(
+                f"{name}-jwks-store-{index}", api_version=ESO_API, kind="SecretStore",
+                metadata={"name": f"{JWKS_STORE}-{index}", "namespace": ns, "labels": args.labels},
+                # The JWKS is public: no credentials.
+                spec={"provider": {"webhook": {"url": args.jwks_url, "method": "GET", "result": {"jsonPath": f"$.keys[{index}]"}}}},
+                opts=child,
+            )
             CustomResource(
                 f"{name}-jwt-key-{index}", api_version=ESO_API, kind="ExternalSecret",
                 metadata={"name": f"{svc}-jwt-{index}", "namespace": ns, "labels": args.labels},
@@ -123,24 +123,23 @@ class ServiceGateway(pulumi.ComponentResource):
             fields={"username": svc, "credentials": credentials},
             opts=child,
         )
-        self.route_path = None
-        if args.public:
-            self.route_path = f"/{svc}/"
-            k8s.networking.v1.Ingress(
-                f"{name}-route",
-                metadata={
-                    "name": f"{svc}-public", "namespace": ns, "labels": args.labels,
-                    "annotations": {"konghq.com/plugins": f"{jwt},{rate_limit}", "konghq.com/strip-path": "true", "konghq.com/protocols": "https"},
-                },
-                spec={
-                    "ingressClassName": args.ingress_class,
-                    "rules": [{"host": args.public_hostname, "http": {"paths": [{
-                        "path": self.route_path, "pathType": "Prefix",
-                        "backend": {"service": {"name": svc, "port": {"number": args.port}}},
-                    }]}}],
-                },
-                opts=child,
-            )
+        self.route_path = f"/{svc}/"
+        k8s.networking.v1.Ingress(
+            f"{name}-route",
+            metadata={
+                "name": f"{svc}-public", "namespace": ns, "labels": args.labels,
+                # JWT on the route; the rate limit rides on the consumer the token identifies (KongConsumer below).
+                "annotations": {"konghq.com/plugins": jwt, "konghq.com/strip-path": "true"},
+            },
+            spec={
+                "ingressClassName": args.ingress_class,
+                "rules": [{"host": args.public_hostname, "http": {"paths": [{
+                    "path": self.route_path, "pathType": "Prefix",
+                    "backend": {"service": {"name": svc, "port": {"number": args.port}}},
+                }]}}],
+            },
+            opts=child,
+        )
         self.consumer = svc
         self.plugins = [jwt, rate_limit]
         self.register_outputs({"consumer": self.consumer, "plugins": self.plugins, "routePath": self.route_path})

@@ -114,7 +114,8 @@ def program() -> None:
     ).apply(lambda v: pod_policy(PodGrants(
         region=s.region, account_id=v["account_id"], service=s.service, queue_arns=v["queue_arns"], messaging_key_arn=v["messaging_key"],
         bucket_arns=v["bucket_arns"], buckets_key_arn=v["buckets_key"], secrets_path=path,
-        extra_secret_arns=[f"arn:aws:secretsmanager:{s.region}:{v['account_id']}:secret:{s.kong_redis_secret_name}-*"],
+        # A public service's namespace holds Kong's Redis credential for its rate-limit plugin (synced as the pod's identity).
+        extra_secret_arns=[f"arn:aws:secretsmanager:{s.region}:{v['account_id']}:secret:{s.kong_redis_secret_name}-*"] if s.public else [],
         secret_key_arns=[v["secrets_key"]], db_resource_id=v["db_resource_id"], db_user=s.service.replace("-", "_"),
         ses_arns=v["ses"], topic_arns=v["topics"], search_domain_arn=v["search"],
     )))
@@ -133,7 +134,7 @@ def program() -> None:
         "secrets",
         ServiceSecretsArgs(
             provider=provider, service=s.service, path=path, names=s.secrets, kms_key_arn=data.get("secretsKeyArn"), region=s.region,
-            namespace=namespace.name, service_account=namespace.service_account, platform_secrets={REDIS_SECRET: s.kong_redis_secret_name},
+            namespace=namespace.name, service_account=namespace.service_account, platform_secrets={REDIS_SECRET: s.kong_redis_secret_name} if s.public else {},
             recovery_window_days=30 if s.production else 7, protect=s.production, depends_on=[namespace.namespace], tags=tags,
         ),
     )
@@ -147,15 +148,16 @@ def program() -> None:
                 master_secret_arn=data.get("dbMasterSecretArn"), database_key_arn=data.get("databaseKeyArn"), labels=labels, tags=tags, **oidc,
             ),
         )
-    gateway = ServiceGateway(
-        "gateway",
-        ServiceGatewayArgs(
-            provider=provider, service=s.service, namespace=namespace.name, ingress_class=addons.get("ingressClass"),
-            jwks_url=identity.get("jwksUrl"), requests_per_minute=s.rate_limit_per_minute, redis_host=data.get("redisConfigurationEndpoint"),
-            public_hostname=addons.get("publicEntryHostname"), public=s.public, port=s.port, depends_on=[namespace.namespace, *secrets.synced],
-            labels=labels,
-        ),
-    )
+    gateway = None
+    if s.public:  # an internal service is reached inside the cluster only: no route, no consumer at the gateway
+        gateway = ServiceGateway(
+            "gateway",
+            ServiceGatewayArgs(
+                provider=provider, service=s.service, namespace=namespace.name, ingress_class=addons.get("ingressClass"),
+                jwks_url=identity.get("jwksUrl"), requests_per_minute=s.rate_limit_per_minute, redis_host=data.get("redisConfigurationEndpoint"),
+                public_hostname=addons.get("publicEntryHostname"), port=s.port, depends_on=[namespace.namespace, *secrets.synced], labels=labels,
+            ),
+        )
     registry = None
     if s.owns_registry:
         registry = ServiceImageRepository(
@@ -180,5 +182,5 @@ def program() -> None:
     pulumi.export("queueUrls", {name: q.url for name, q in queues.items()})
     pulumi.export("secretName", secrets.secret_name)
     pulumi.export("database", database.database if database else None)
-    pulumi.export("kongConsumer", gateway.consumer)
-    pulumi.export("routePath", gateway.route_path)
+    pulumi.export("kongConsumer", gateway.consumer if gateway else None)
+    pulumi.export("routePath", gateway.route_path if gateway else None)
