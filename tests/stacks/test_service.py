@@ -268,3 +268,12 @@ def test_every_taggable_aws_resource_carries_the_service_tag(kind: str, env: str
     assert checked, "no AWS resources to check"
     for resource in checked:
         assert (resource.inputs.get("tags") or {}).get("service") == service, f"{resource.name} ({resource.type}): missing tag service={service}"
+
+
+def test_service_depends_on_exactly_the_layers_its_program_references() -> None:
+    from stacks.layer_table import SERVICE_DEPENDS_ON
+    from tests.engines.test_layer_table import referenced_layers
+
+    used = referenced_layers("service")
+    declared = {layer.value for layer in SERVICE_DEPENDS_ON}
+    assert used == declared, f"stacks/service reads {sorted(used)} through reference(), stacks/layer_table.py SERVICE_DEPENDS_ON lists {sorted(declared)}"
