@@ -83,6 +83,7 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
             "secretStoreName": str,
             "autoscaler": str,
             "publicEntryHostname": str,  # api.<env>.<domain>: the ALB in front of Kong, with the edge layer's WAF
+            "rateLimitRedisHost": str,  # where services' Kong rate-limit plugins count (in-cluster, Kong only)
         },
     Layer.DATA: {
             "databaseKeyArn": str,

@@ -131,6 +131,7 @@ def apply_service(
     if result.status == "failed":
         raise PlatformctlError(
             f"{operation} of {target.stack.project} ({request.env}) failed: {result.error or 'the engine gave no reason'}.",
-            hint="Fix the cause and run it again: Pulumi resumes from what was created." + (f" First failing resource: {result.error_urn}." if result.error_urn else ""),
+            hint="Fix the cause and run it again: Pulumi resumes from what was created."
+            + (f" First failing resource: {result.error_urn}." if result.error_urn else ""),
         )
     return ServiceApplyOutcome(operation=operation, service=target.manifest.name, env=request.env, result=result)

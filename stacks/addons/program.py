@@ -13,10 +13,11 @@ from stacks.components.addon_release import ChartPin
 from stacks.components.autoscaling_addons import AutoscalingAddons, AutoscalingAddonsArgs
 from stacks.components.cluster_baseline import ClusterBaseline, ClusterBaselineArgs, NamespaceSpec
 from stacks.components.dns_addons import DnsAddons, DnsAddonsArgs
-from stacks.components.ingress_addons import KONG_PROXY_SERVICE, IngressAddons, IngressAddonsArgs
+from stacks.components.ingress_addons import KONG_POD_LABELS, KONG_PROXY_SERVICE, IngressAddons, IngressAddonsArgs
 from stacks.components.kong_plugins import KongPlugins, KongPluginsArgs
 from stacks.components.observability_addons import ObservabilityAddons, ObservabilityAddonsArgs
 from stacks.components.public_entry import PublicEntry, PublicEntryArgs
+from stacks.components.rate_limit_store import RateLimitStore, RateLimitStoreArgs
 from stacks.components.secrets_addons import STORE_NAME, SecretsAddons, SecretsAddonsArgs, SyncedSecret
 from stacks.outputs import Layer, export_outputs, reference
 
@@ -131,11 +132,17 @@ def program() -> None:
             depends_on=[baseline, *secrets.synced], tags=s.tags, **oidc,
         ),
     )
+    rate_limits = RateLimitStore(
+        "rate-limits",
+        RateLimitStoreArgs(
+            provider=provider, namespace=s.ingress_namespace, kong_pod_labels=KONG_POD_LABELS, depends_on=[baseline], labels=labels,
+        ),
+    )
     plugins = KongPlugins(
         "kong-plugins",
         KongPluginsArgs(
             provider=provider, issuer_url=identity.get("issuerUrl"), jwks_url=identity.get("jwksUrl"), ingress_class=ingress.ingress_class,
-            requests_per_minute=s.rate_limit_per_minute, depends_on=[ingress.kong], labels=labels,
+            requests_per_minute=s.rate_limit_per_minute, redis_host=rate_limits.host, depends_on=[ingress.kong], labels=labels,
         ),
     )
     dns = DnsAddons(
@@ -187,5 +194,6 @@ def program() -> None:
             "secretStoreName": STORE_NAME,
             "autoscaler": s.autoscaler,
             "publicEntryHostname": entry.hostname,
+            "rateLimitRedisHost": rate_limits.host,
         },
     )

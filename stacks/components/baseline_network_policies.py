@@ -92,8 +92,6 @@ def explicit_allows(
                 "ingress": [{"from": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 8080)}],
             },
             "allow-to-apps": {"podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [APP_NAMESPACES]}]},
-            # Rate-limit counters live in Redis, shared by every Kong replica.
-            "allow-redis": {"podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 6379)}]},
         }
     if role == "observability":
         return {

@@ -15,6 +15,8 @@ ALB_SERVICE_ACCOUNT = "aws-load-balancer-controller"
 KONG_FULLNAME = "kong"
 KONG_INGRESS_CLASS = "kong"
 KONG_PROXY_SERVICE = f"{KONG_FULLNAME}-proxy"
+# The labels the kong chart puts on its pods (the chart's name, the release's name): what NetworkPolicies select Kong by.
+KONG_POD_LABELS = {"app.kubernetes.io/name": KONG_FULLNAME, "app.kubernetes.io/instance": "kong"}
 
 
 @dataclass

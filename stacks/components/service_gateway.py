@@ -4,7 +4,8 @@ The open-source `jwt` plugin does not read a JWKS URL: it verifies a token again
 `key` equals the token's `kid`. The user pool's public keys are turned into such credentials by ExternalSecrets that
 fetch the pool's JWKS (ESO's webhook provider) and render each key as PEM (`jwkPublicKeyPem`), refreshed hourly, so
 a key rotation reaches Kong without a deploy. Cognito publishes two keys (ID and access tokens): one credential each.
-The `local` rate-limiting policy counts per Kong pod (the limit times the replicas); `redis` counts once.
+The `local` rate-limiting policy counts per Kong pod (the limit times the replicas); `redis` counts once, in the store
+beside Kong that the addons layer runs (RateLimitStore).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from stacks.components.kong_plugins import KONG_API
 ESO_API = "external-secrets.io/v1beta1"
 JWKS_STORE = "user-pool-jwks"
 USER_POOL_KEYS = 2
-REDIS_SECRET = "kong-redis-auth"  # the Redis AUTH token, synced into the namespace by ServiceSecrets
 
 
 class KongObject(CustomResource):
@@ -61,10 +61,10 @@ class ServiceGatewayArgs:
     ingress_class: pulumi.Input[str]
     jwks_url: pulumi.Input[str]
     requests_per_minute: int
-    redis_host: pulumi.Input[str]
+    redis_host: pulumi.Input[str]  # the addons layer's rate-limit store
     public_hostname: pulumi.Input[str]  # api.<env>.<domain>, the ALB in front of Kong: the route is https://<host>/<service>/
     port: int = 80  # the service's Kubernetes Service port
-    depends_on: list[pulumi.Resource] = field(default_factory=list)  # the namespace and the synced Redis secret
+    depends_on: list[pulumi.Resource] = field(default_factory=list)  # the namespace
     labels: dict[str, str] = field(default_factory=dict)
 
 
@@ -86,11 +86,10 @@ class ServiceGateway(pulumi.ComponentResource):
                 "minute": args.requests_per_minute,
                 "limit_by": "consumer",
                 "policy": "redis",  # one count across every Kong replica
-                "redis": {"host": args.redis_host, "port": 6379, "ssl": True, "ssl_verify": True, "server_name": args.redis_host, "database": 0},
+                # In-cluster and reachable by Kong's pods only (NetworkPolicy); counters, no credentials or user data.
+                "redis": {"host": args.redis_host, "port": 6379, "database": 0, "timeout": 200},
                 "fault_tolerant": True,  # Redis down: let traffic through rather than fail every request
-            },
-            # The AUTH token is patched in from a Secret, so it is in no plugin object or plan.
-            "configPatches": [{"path": "/redis/password", "valueFrom": {"secretKeyRef": {"name": REDIS_SECRET, "key": "value"}}}]},
+            }},
             opts=child,
         )
         KongObject(

@@ -47,34 +47,99 @@ def pod_policy(g: PodGrants) -> str:
     """The pod role's policy: its queues, its S3 prefix, its secrets, its database user, SES/SNS only when asked."""
     statements: list[dict[str, Any]] = []
     if g.queue_arns:
-        statements.append({"Sid": "OwnQueues", "Effect": "Allow", "Resource": sorted(g.queue_arns), "Action": [
-            "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"]})
-        statements.append({"Sid": "QueueEncryption", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                           "Resource": g.messaging_key_arn, "Condition": _via("sqs", g.region)})
+        statements.append(
+            {
+                "Sid": "OwnQueues",
+                "Effect": "Allow",
+                "Resource": sorted(g.queue_arns),
+                "Action": [
+                    "sqs:SendMessage",
+                    "sqs:ReceiveMessage",
+                    "sqs:DeleteMessage",
+                    "sqs:ChangeMessageVisibility",
+                    "sqs:GetQueueAttributes",
+                    "sqs:GetQueueUrl",
+                ],
+            }
+        )
+        statements.append(
+            {
+                "Sid": "QueueEncryption",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": g.messaging_key_arn,
+                "Condition": _via("sqs", g.region),
+            }
+        )
     if g.bucket_arns:
-        statements.append({"Sid": "OwnPrefix", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                           "Resource": sorted(f"{arn}/{g.service}/*" for arn in g.bucket_arns)})
-        statements.append({"Sid": "ListOwnPrefix", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": sorted(g.bucket_arns),
-                           "Condition": {"StringLike": {"s3:prefix": [f"{g.service}/*"]}}})
-        statements.append({"Sid": "BucketEncryption", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                           "Resource": g.buckets_key_arn, "Condition": _via("s3", g.region)})
+        statements.append(
+            {
+                "Sid": "OwnPrefix",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                "Resource": sorted(f"{arn}/{g.service}/*" for arn in g.bucket_arns),
+            }
+        )
+        statements.append(
+            {
+                "Sid": "ListOwnPrefix",
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": sorted(g.bucket_arns),
+                "Condition": {"StringLike": {"s3:prefix": [f"{g.service}/*"]}},
+            }
+        )
+        statements.append(
+            {
+                "Sid": "BucketEncryption",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": g.buckets_key_arn,
+                "Condition": _via("s3", g.region),
+            }
+        )
     secret_arns = [f"arn:aws:secretsmanager:{g.region}:{g.account_id}:secret:{g.secrets_path}*"] if g.secrets_path else []
     secret_arns += g.extra_secret_arns
     if secret_arns:
-        statements.append({"Sid": "OwnSecrets", "Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                           "Resource": sorted(secret_arns)})
-        statements.append({"Sid": "SecretsEncryption", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": sorted(set(g.secret_key_arns)),
-                           "Condition": _via("secretsmanager", g.region)})
+        statements.append(
+            {
+                "Sid": "OwnSecrets",
+                "Effect": "Allow",
+                "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                "Resource": sorted(secret_arns),
+            }
+        )
+        statements.append(
+            {
+                "Sid": "SecretsEncryption",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": sorted(set(g.secret_key_arns)),
+                "Condition": _via("secretsmanager", g.region),
+            }
+        )
     if g.db_resource_id:
-        statements.append({"Sid": "DatabaseIamAuth", "Effect": "Allow", "Action": "rds-db:connect",
-                           "Resource": f"arn:aws:rds-db:{g.region}:{g.account_id}:dbuser:{g.db_resource_id}/{g.db_user}"})
+        statements.append(
+            {
+                "Sid": "DatabaseIamAuth",
+                "Effect": "Allow",
+                "Action": "rds-db:connect",
+                "Resource": f"arn:aws:rds-db:{g.region}:{g.account_id}:dbuser:{g.db_resource_id}/{g.db_user}",
+            }
+        )
     if g.ses_arns:
         statements.append({"Sid": "SendEmail", "Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": sorted(g.ses_arns)})
     if g.topic_arns:
         statements.append({"Sid": "PublishNotifications", "Effect": "Allow", "Action": "sns:Publish", "Resource": sorted(g.topic_arns)})
     if g.search_domain_arn:
-        statements.append({"Sid": "OwnIndices", "Effect": "Allow", "Action": ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
-                           "Resource": f"{g.search_domain_arn}/{g.service}-*"})
+        statements.append(
+            {
+                "Sid": "OwnIndices",
+                "Effect": "Allow",
+                "Action": ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
+                "Resource": f"{g.search_domain_arn}/{g.service}-*",
+            }
+        )
     if not statements:
         raise ValueError(f"service {g.service}: a pod policy needs at least its secrets path")
     return document(*statements)
@@ -82,24 +147,38 @@ def pod_policy(g: PodGrants) -> str:
 
 def github_trust(provider_arn: str, repository: str, subjects: list[str]) -> str:
     """Trust GitHub Actions tokens of one repository, for the given `sub` claims only (branch, tag or environment)."""
-    return document({
-        "Effect": "Allow",
-        "Principal": {"Federated": provider_arn},
-        "Action": "sts:AssumeRoleWithWebIdentity",
-        "Condition": {
-            "StringEquals": {f"{GITHUB_HOST}:aud": "sts.amazonaws.com"},
-            "StringLike": {f"{GITHUB_HOST}:sub": [f"repo:{repository}:{s}" for s in subjects]},
-        },
-    })
+    return document(
+        {
+            "Effect": "Allow",
+            "Principal": {"Federated": provider_arn},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {f"{GITHUB_HOST}:aud": "sts.amazonaws.com"},
+                "StringLike": {f"{GITHUB_HOST}:sub": [f"repo:{repository}:{s}" for s in subjects]},
+            },
+        }
+    )
 
 
 def build_policy(repository_arn: str) -> str:
     """CI build: log in to ECR (unscopable) and push to the service's repository only."""
     return document(
         {"Sid": "EcrLogin", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
-        {"Sid": "PushOwnRepository", "Effect": "Allow", "Resource": repository_arn, "Action": [
-            "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImages",
-            "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"]},
+        {
+            "Sid": "PushOwnRepository",
+            "Effect": "Allow",
+            "Resource": repository_arn,
+            "Action": [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:CompleteLayerUpload",
+                "ecr:DescribeImages",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:InitiateLayerUpload",
+                "ecr:PutImage",
+                "ecr:UploadLayerPart",
+            ],
+        },
     )
 
 

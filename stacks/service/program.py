@@ -17,7 +17,7 @@ from stacks.components.irsa_role import IrsaRole, IrsaRoleArgs
 from stacks.components.job_queue import JobQueue, JobQueueArgs
 from stacks.components.service_ci_roles import ServiceCiRoles, ServiceCiRolesArgs
 from stacks.components.service_database import ServiceDatabase, ServiceDatabaseArgs
-from stacks.components.service_gateway import REDIS_SECRET, ServiceGateway, ServiceGatewayArgs
+from stacks.components.service_gateway import ServiceGateway, ServiceGatewayArgs
 from stacks.components.service_image_repository import ServiceImageRepository, ServiceImageRepositoryArgs
 from stacks.components.service_namespace import ServiceNamespace, ServiceNamespaceArgs
 from stacks.components.service_policies import PodGrants, pod_policy
@@ -52,7 +52,6 @@ class ServiceSettings:
     system_namespace: str
     ingress_namespace: str
     observability_namespace: str
-    kong_redis_secret_name: str
 
     @property
     def name_prefix(self) -> str:
@@ -71,7 +70,7 @@ class ServiceSettings:
             queues=list(c.require_object("queues")), buckets=list(c.require_object("buckets")), database=c.require_bool("database"),
             public=route == "public", secrets=list(c.require_object("secrets")), rate_limit_per_minute=c.require_int("rateLimitPerMinute"),
             port=c.require_int("port"), system_namespace=c.require("systemNamespace"), ingress_namespace=c.require("ingressNamespace"),
-            observability_namespace=c.require("observabilityNamespace"), kong_redis_secret_name=c.require("kongRedisSecretName"),
+            observability_namespace=c.require("observabilityNamespace"),
         )
 
 
@@ -114,8 +113,6 @@ def program() -> None:
     ).apply(lambda v: pod_policy(PodGrants(
         region=s.region, account_id=v["account_id"], service=s.service, queue_arns=v["queue_arns"], messaging_key_arn=v["messaging_key"],
         bucket_arns=v["bucket_arns"], buckets_key_arn=v["buckets_key"], secrets_path=path,
-        # A public service's namespace holds Kong's Redis credential for its rate-limit plugin (synced as the pod's identity).
-        extra_secret_arns=[f"arn:aws:secretsmanager:{s.region}:{v['account_id']}:secret:{s.kong_redis_secret_name}-*"] if s.public else [],
         secret_key_arns=[v["secrets_key"]], db_resource_id=v["db_resource_id"], db_user=s.service.replace("-", "_"),
         ses_arns=v["ses"], topic_arns=v["topics"], search_domain_arn=v["search"],
     )))
@@ -134,8 +131,8 @@ def program() -> None:
         "secrets",
         ServiceSecretsArgs(
             provider=provider, service=s.service, path=path, names=s.secrets, kms_key_arn=data.get("secretsKeyArn"), region=s.region,
-            namespace=namespace.name, service_account=namespace.service_account, platform_secrets={REDIS_SECRET: s.kong_redis_secret_name} if s.public else {},
-            recovery_window_days=30 if s.production else 7, protect=s.production, depends_on=[namespace.namespace], tags=tags,
+            namespace=namespace.name, service_account=namespace.service_account, recovery_window_days=30 if s.production else 7,
+            protect=s.production, depends_on=[namespace.namespace], tags=tags,
         ),
     )
     database = None
@@ -154,7 +151,7 @@ def program() -> None:
             "gateway",
             ServiceGatewayArgs(
                 provider=provider, service=s.service, namespace=namespace.name, ingress_class=addons.get("ingressClass"),
-                jwks_url=identity.get("jwksUrl"), requests_per_minute=s.rate_limit_per_minute, redis_host=data.get("redisConfigurationEndpoint"),
+                jwks_url=identity.get("jwksUrl"), requests_per_minute=s.rate_limit_per_minute, redis_host=addons.get("rateLimitRedisHost"),
                 public_hostname=addons.get("publicEntryHostname"), port=s.port, depends_on=[namespace.namespace, *secrets.synced], labels=labels,
             ),
         )

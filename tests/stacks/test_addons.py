@@ -290,6 +290,8 @@ def test_kong_behind_the_public_alb_with_jwt_and_per_user_rate_limit(layer_plan,
     assert limit.inputs["plugin"] == "rate-limiting", f"{limit.name}: rate-limiting plugin"
     assert limit.inputs["config"]["limit_by"] in ("consumer", "credential"), f"{limit.name}: must limit per user, not per IP"
     assert limit.inputs["config"]["minute"] == 600, f"{limit.name}: per-user limit from config"
+    assert limit.inputs["config"]["policy"] == "redis", f"{limit.name}: one count across replicas (local multiplies the limit by them)"
+    assert limit.inputs["config"]["redis"]["host"] == plan.outputs["rateLimitRedisHost"], f"{limit.name}: counts in the rate-limit store"
     for p in plugins.values():
         assert kong.urn in p.dependencies, f"{p.name}: must wait for the Kong release (CRDs)"
         assert p.inputs["metadata"]["annotations"]["kubernetes.io/ingress.class"] == "kong", f"{p.name}: must target the kong ingress class"

@@ -112,3 +112,18 @@ def test_a_request_follows_record_alb_kong_proxy_service_route_in_the_prod_plan(
     assert gate.inputs["spec"]["ingress"][0]["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": proxy_namespace}}}], (
         "namespace-netpol-allow-from-gateway: the service admits Kong's namespace"
     )
+
+
+def test_rate_limit_store_admits_kong_only_and_services_count_there() -> None:
+    plans = _chained("prod")
+    addons, service = plans["addons"], plans["service-skeleton"]
+    kong = next(r for r in of_type(addons, RELEASE) if r.inputs["name"] == "kong")
+    host = addons.outputs["rateLimitRedisHost"]
+    assert host == f"kong-rate-limits.{kong.inputs['namespace']}.svc.cluster.local", f"addons: the store must sit beside Kong, not {host}"
+    store_in = named(addons, NETPOL, "rate-limits-from-kong").inputs["spec"]
+    (source,) = store_in["ingress"][0]["from"]
+    assert source == {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "kong", "app.kubernetes.io/instance": "kong"}}}, (
+        "rate-limits-from-kong: Kong's pods only"
+    )
+    limit = next(p for p in of_type(service, "kubernetes:configuration.konghq.com/v1:KongPlugin") if p.inputs["plugin"] == "rate-limiting")
+    assert limit.inputs["config"]["redis"]["host"] == host and limit.inputs["config"]["policy"] == "redis", "gateway-rate-limit: counts in the store"

@@ -53,7 +53,9 @@ def test_no_iam_policy_grants_star_where_aws_allows_scoping(kind: str, env: str)
             for resource in _as_list(statement["Resource"]):
                 if resource == "*":
                     assert actions <= UNSCOPABLE, f"{policy.name}: {sorted(actions - UNSCOPABLE)} on '*' (rule: least privilege, scope what AWS can scope)"
-                assert not resource.endswith(":*") or "secretsmanager" in resource, f"{policy.name}: {resource} is a wildcard account-wide ARN (rule: least privilege)"
+                assert not resource.endswith(":*") or "secretsmanager" in resource, (
+                    f"{policy.name}: {resource} is a wildcard account-wide ARN (rule: least privilege)"
+                )
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -62,7 +64,7 @@ def test_pod_role_is_assumable_by_its_own_service_account_only(kind: str, env: s
     plan = service_plan(kind, env)
     service = "orders" if kind == "all" else "ledger"
     role = named(plan, ROLE, "pod-role")
-    assert role.inputs["name"] == f"acme-{env}-{service}", f"pod-role: name must be <org>-<env>-<service> (rule: one role per service and environment)"
+    assert role.inputs["name"] == f"acme-{env}-{service}", "pod-role: name must be <org>-<env>-<service> (rule: one role per service and environment)"
     (statement,) = _statements(role, "assumeRolePolicy")
     condition = statement["Condition"]["StringEquals"]
     subjects = {v for k, v in condition.items() if k.endswith(":sub")}
@@ -70,7 +72,9 @@ def test_pod_role_is_assumable_by_its_own_service_account_only(kind: str, env: s
     assert any(k.endswith(":aud") and v == "sts.amazonaws.com" for k, v in condition.items()), "pod-role: audience must be sts (rule: IRSA)"
     account = named(plan, "kubernetes:core/v1:ServiceAccount", "namespace-service-account")
     assert account.inputs["metadata"]["namespace"] == service and account.inputs["metadata"]["name"] == service, "namespace-service-account: the pod's account"
-    assert account.inputs["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == "(known after apply: pod-role.arn)", "namespace-service-account: bound to pod-role"
+    assert account.inputs["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == "(known after apply: pod-role.arn)", (
+        "namespace-service-account: bound to pod-role"
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -81,12 +85,20 @@ def test_pod_policy_of_the_full_service_names_only_its_own_resources(env: str) -
     assert set(grants["OwnQueues"]["Resource"]) == queues, f"pod-policy: OwnQueues on {grants['OwnQueues']['Resource']} (rule: its own queues and DLQs only)"
     assert grants["QueueEncryption"]["Resource"] == "(known after apply: messaging.messagingKeyArn)", "pod-policy: the messaging key, for SQS SSE-KMS"
     assert grants["QueueEncryption"]["Condition"]["StringEquals"]["kms:ViaService"].startswith("sqs."), "pod-policy: key use only through SQS"
-    assert set(grants["OwnPrefix"]["Resource"]) == {f"(known after apply: data.{b}BucketArn)/orders/*" for b in ("uploads", "exports")}, "pod-policy: objects under orders/ only (rule: its own S3 prefix)"
+    assert set(grants["OwnPrefix"]["Resource"]) == {f"(known after apply: data.{b}BucketArn)/orders/*" for b in ("uploads", "exports")}, (
+        "pod-policy: objects under orders/ only (rule: its own S3 prefix)"
+    )
     assert grants["ListOwnPrefix"]["Condition"]["StringLike"]["s3:prefix"] == ["orders/*"], "pod-policy: listing only its prefix"
     secrets = grants["OwnSecrets"]["Resource"]
-    assert f"arn:aws:secretsmanager:eu-west-1:(known after apply: account id):secret:acme/{env}/services/orders/*" in secrets, f"pod-policy: {secrets} (rule: its secrets path)"
-    assert grants["DatabaseIamAuth"]["Resource"].endswith(":dbuser:(known after apply: data.dbResourceId)/orders"), "pod-policy: rds-db:connect as its own user only"
-    assert grants["SendEmail"]["Resource"] == ["(known after apply: messaging.sesIdentityArn)"], "pod-policy: SES on the platform's identity only (notifications)"
+    assert f"arn:aws:secretsmanager:eu-west-1:(known after apply: account id):secret:acme/{env}/services/orders/*" in secrets, (
+        f"pod-policy: {secrets} (rule: its secrets path)"
+    )
+    assert grants["DatabaseIamAuth"]["Resource"].endswith(":dbuser:(known after apply: data.dbResourceId)/orders"), (
+        "pod-policy: rds-db:connect as its own user only"
+    )
+    assert grants["SendEmail"]["Resource"] == ["(known after apply: messaging.sesIdentityArn)"], (
+        "pod-policy: SES on the platform's identity only (notifications)"
+    )
     assert grants["PublishNotifications"]["Action"] == "sns:Publish", "pod-policy: SNS publish only"
     assert grants["OwnIndices"]["Resource"] == "(known after apply: data.searchDomainArn)/orders-*", "pod-policy: its own OpenSearch indices only (search)"
 
@@ -117,7 +129,9 @@ def test_deploy_role_trusts_its_repository_and_protected_environment_only(kind: 
     )
     (grant,) = _statements(named(plan, ROLE_POLICY, "ci-deploy-policy"))
     assert grant["Action"] == "eks:DescribeCluster", "ci-deploy-policy: describe the cluster only"
-    assert grant["Resource"] == "arn:aws:eks:eu-west-1:(known after apply: account id):cluster/(known after apply: cluster.clusterName)", "ci-deploy-policy: its cluster only"
+    assert grant["Resource"] == "arn:aws:eks:eu-west-1:(known after apply: account id):cluster/(known after apply: cluster.clusterName)", (
+        "ci-deploy-policy: its cluster only"
+    )
     association = named(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "ci-deploy-namespace")
     assert association.inputs["accessScope"] == {"type": "namespace", "namespaces": [service]}, "ci-deploy-namespace: EKS access scoped to its namespace"
     assert association.inputs["policyArn"].endswith("/AmazonEKSEditPolicy"), "ci-deploy-namespace: edit, not admin"
@@ -126,7 +140,9 @@ def test_deploy_role_trusts_its_repository_and_protected_environment_only(kind: 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_registry_and_build_role_live_in_the_production_stack_only(kind: str) -> None:
-    assert not of_type_or_none(service_plan(kind, "dev"), "aws:ecr/repository:Repository"), "dev: the ECR repository is made once, by prod's stack (rule: one per account)"
+    assert not of_type_or_none(service_plan(kind, "dev"), "aws:ecr/repository:Repository"), (
+        "dev: the ECR repository is made once, by prod's stack (rule: one per account)"
+    )
     prod = service_plan(kind, "prod")
     service, repository = ("orders", "acme-shop/orders") if kind == "all" else ("ledger", "acme/ledger")
     repo = named(prod, "aws:ecr/repository:Repository", "image-repository")
@@ -161,10 +177,14 @@ def test_queues_follow_the_messaging_conventions(env: str) -> None:
         for q in (main, dlq):
             assert q.inputs["kmsMasterKeyId"] == "(known after apply: messaging.messagingKeyArn)", f"{q.name}: the messaging key (rule: encryption at rest)"
         redrive = json.loads(main.inputs["redrivePolicy"])
-        assert redrive["deadLetterTargetArn"] == f"(known after apply: queue-{queue}-dlq.arn)" and redrive["maxReceiveCount"] >= 1, f"{main.name}: redrive to its DLQ"
+        assert redrive["deadLetterTargetArn"] == f"(known after apply: queue-{queue}-dlq.arn)" and redrive["maxReceiveCount"] >= 1, (
+            f"{main.name}: redrive to its DLQ"
+        )
         for role in ("queue", "dlq"):
             (deny,) = json.loads(named(plan, "aws:sqs/queuePolicy:QueuePolicy", f"queue-{queue}-{role}-tls-only").inputs["policy"])["Statement"]
-            assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}, f"queue-{queue}-{role}: TLS only (rule: in transit)"
+            assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}, (
+                f"queue-{queue}-{role}: TLS only (rule: in transit)"
+            )
     assert not service_plan("none", env).by_type("aws:sqs/queue:Queue"), "ledger: no jobs, no queues"
 
 
@@ -187,7 +207,9 @@ def test_database_role_is_made_by_a_job_that_alone_sees_the_master_credential(en
     grants = _by_sid(named(plan, ROLE_POLICY, "database-bootstrap-irsa-policy"))
     assert grants["ReadMasterSecret"]["Resource"] == "(known after apply: data.dbMasterSecretArn)", "database-bootstrap-irsa-policy: the master secret only"
     (trust,) = _statements(named(plan, ROLE, "database-bootstrap-irsa-role"), "assumeRolePolicy")
-    assert "system:serviceaccount:platform-system:db-bootstrap-orders" in trust["Condition"]["StringEquals"].values(), "database-bootstrap-irsa-role: the Job's account only"
+    assert "system:serviceaccount:platform-system:db-bootstrap-orders" in trust["Condition"]["StringEquals"].values(), (
+        "database-bootstrap-irsa-role: the Job's account only"
+    )
     assert not service_plan("none", env).by_type("kubernetes:batch/v1:Job"), "ledger: database: false makes no database"
 
 
@@ -200,11 +222,17 @@ def test_secrets_live_under_its_path_with_the_platform_key_and_sync_as_its_pod(k
     for secret in names:
         resource = named(plan, "aws:secretsmanager/secret:Secret", f"secrets-{secret}")
         assert resource.inputs["name"] == f"acme/{env}/services/{service}/{secret}", f"{resource.name}: under its own path"
-        assert resource.inputs["kmsKeyId"] == "(known after apply: data.secretsKeyArn)", f"{resource.name}: the platform's secrets key (rule: encryption at rest)"
+        assert resource.inputs["kmsKeyId"] == "(known after apply: data.secretsKeyArn)", (
+            f"{resource.name}: the platform's secrets key (rule: encryption at rest)"
+        )
     store = named(plan, "kubernetes:external-secrets.io/v1beta1:SecretStore", "secrets-store")
-    assert store.inputs["spec"]["provider"]["aws"]["auth"]["jwt"]["serviceAccountRef"]["name"] == service, "secrets-store: reads as the pod (its IRSA role), nothing more"
+    assert store.inputs["spec"]["provider"]["aws"]["auth"]["jwt"]["serviceAccountRef"]["name"] == service, (
+        "secrets-store: reads as the pod (its IRSA role), nothing more"
+    )
     sync = named(plan, "kubernetes:external-secrets.io/v1beta1:ExternalSecret", "secrets-sync")
-    assert {d["remoteRef"]["key"] for d in sync.inputs["spec"]["data"]} == {f"acme/{env}/services/{service}/{n}" for n in names}, "secrets-sync: every secret of the service"
+    assert {d["remoteRef"]["key"] for d in sync.inputs["spec"]["data"]} == {f"acme/{env}/services/{service}/{n}" for n in names}, (
+        "secrets-sync: every secret of the service"
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -217,7 +245,11 @@ def test_namespace_is_restricted_and_denies_by_default(kind: str, env: str) -> N
     for mode in ("enforce", "audit", "warn"):
         assert labels[f"pod-security.kubernetes.io/{mode}"] == "restricted", f"namespace-namespace: Pod Security {mode} restricted"
     assert labels["platform.io/namespace-role"] == "app", "namespace-namespace: labelled an app namespace (Kong and telemetry allow it by label)"
-    policies = {r.inputs["metadata"]["name"]: r.inputs["spec"] for r in of_type(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy") if r.inputs["metadata"]["namespace"] == service}
+    policies = {
+        r.inputs["metadata"]["name"]: r.inputs["spec"]
+        for r in of_type(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+        if r.inputs["metadata"]["namespace"] == service
+    }
     deny = policies["default-deny"]
     assert deny["podSelector"] == {} and deny["ingress"] == [] and deny["egress"] == [], "default-deny: every pod, no traffic by default"
     (source,) = policies["allow-from-gateway"]["ingress"][0]["from"]
@@ -230,8 +262,8 @@ def test_public_service_has_a_kong_consumer_rate_limited_in_redis_and_jwt_creden
     plugins = {r.inputs["metadata"]["name"]: r.inputs for r in of_type(plan, "kubernetes:configuration.konghq.com/v1:KongPlugin")}
     limit = plugins["orders-rate-limit"]
     assert limit["plugin"] == "rate-limiting" and limit["config"]["policy"] == "redis", "gateway-rate-limit: counted in Redis (local multiplies by replicas)"
-    assert limit["config"]["redis"]["ssl"] is True, "gateway-rate-limit: TLS to Redis"
-    assert limit["configPatches"][0]["valueFrom"]["secretKeyRef"]["name"] == "kong-redis-auth", "gateway-rate-limit: the password from a Secret, not the plan"
+    assert limit["config"]["redis"]["host"] == "(known after apply: addons.rateLimitRedisHost)", "gateway-rate-limit: counts in the addons layer's store"
+    assert "password" not in json.dumps(limit).lower(), "gateway-rate-limit: no credential in a plugin (the store admits Kong's pods only)"
     jwt = plugins["orders-jwt"]
     assert jwt["plugin"] == "jwt" and jwt["config"]["key_claim_name"] == "kid", "gateway-jwt: credentials chosen by the token's kid"
     consumer = named(plan, "kubernetes:configuration.konghq.com/v1:KongConsumer", "gateway-consumer").inputs
@@ -241,9 +273,13 @@ def test_public_service_has_a_kong_consumer_rate_limited_in_redis_and_jwt_creden
         spec = named(plan, "kubernetes:external-secrets.io/v1beta1:ExternalSecret", f"gateway-jwt-key-{index}").inputs["spec"]
         template = spec["target"]["template"]
         assert template["metadata"]["labels"] == {"konghq.com/credential": "jwt"}, f"gateway-jwt-key-{index}: a Kong JWT credential"
-        assert "kid" in template["data"]["key"] and "jwkPublicKeyPem" in template["data"]["rsa_public_key"], f"gateway-jwt-key-{index}: keyed by kid, PEM from the JWKS"
+        assert "kid" in template["data"]["key"] and "jwkPublicKeyPem" in template["data"]["rsa_public_key"], (
+            f"gateway-jwt-key-{index}: keyed by kid, PEM from the JWKS"
+        )
         store = named(plan, "kubernetes:external-secrets.io/v1beta1:SecretStore", f"gateway-jwks-store-{index}").inputs["spec"]["provider"]["webhook"]
-        assert store["url"] == "(known after apply: identity.jwksUrl)" and store["result"]["jsonPath"] == f"$.keys[{index}]", f"gateway-jwks-store-{index}: the pool's JWKS"
+        assert store["url"] == "(known after apply: identity.jwksUrl)" and store["result"]["jsonPath"] == f"$.keys[{index}]", (
+            f"gateway-jwks-store-{index}: the pool's JWKS"
+        )
     route = named(plan, "kubernetes:networking.k8s.io/v1:Ingress", "gateway-route").inputs
     assert route["spec"]["rules"][0]["host"] == "(known after apply: addons.publicEntryHostname)", "gateway-route: on the public entry's host"
     assert route["spec"]["rules"][0]["http"]["paths"][0]["path"] == "/orders/", "gateway-route: under its own path"
@@ -262,8 +298,13 @@ def test_internal_service_has_no_route_or_consumer_at_the_gateway(env: str) -> N
 def test_every_taggable_aws_resource_carries_the_service_tag(kind: str, env: str) -> None:
     plan = service_plan(kind, env)
     service = "orders" if kind == "all" else "ledger"
-    untaggable = {"aws:iam/rolePolicy:RolePolicy", "aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:sqs/queuePolicy:QueuePolicy",
-                  "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"}
+    untaggable = {
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+        "aws:sqs/queuePolicy:QueuePolicy",
+        "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
+        "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+    }
     checked = [r for r in plan.resources if r.custom and r.type.startswith("aws:") and r.type not in untaggable]
     assert checked, "no AWS resources to check"
     for resource in checked:

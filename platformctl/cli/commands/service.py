@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 
 from platformctl.cli import console
 from platformctl.cli.options import JsonOption, PlatformFileOption, YesOption
 from platformctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from platformctl.core.service_stack import ServiceRequest
 
 app = typer.Typer(
     help="A service's stack on the platform: its ECR repository, IAM roles for its pods and CI, queues, database role, secrets, namespace and Kong consumer.",
@@ -21,7 +24,7 @@ EnvOption = typer.Option(..., "--env", "-e", help="Environment, as named in plat
 DirOption = typer.Option(Path("."), "--dir", "-d", help="The service's folder, the one holding service.yaml (default: the current folder).", file_okay=False)
 
 
-def _request(env: str, directory: Path, platform_file: Path | None):  # type: ignore[no-untyped-def]  # lazy import keeps --help light
+def _request(env: str, directory: Path, platform_file: Path | None) -> ServiceRequest:
     from platformctl.core.service_stack import ServiceRequest
 
     return ServiceRequest(env=env, service_dir=directory, platform_file=platform_file, cwd=Path.cwd())
@@ -66,7 +69,9 @@ def plan(
     stderr.print(f"Next: `platformctl service up --env {env}` creates it (AWS credentials and the Pulumi CLI needed).")
 
 
-def _apply(ctx: typer.Context, operation: Literal["up", "destroy"], env: str, directory: Path, yes: bool, json_output: bool, platform_file: Path | None) -> None:
+def _apply(
+    ctx: typer.Context, operation: Literal["up", "destroy"], env: str, directory: Path, yes: bool, json_output: bool, platform_file: Path | None
+) -> None:
     from platformctl.core.service_stack import apply_service, resolve
 
     request = _request(env, directory, platform_file)
@@ -88,8 +93,16 @@ def _apply(ctx: typer.Context, operation: Literal["up", "destroy"], env: str, di
     outcome = apply_service(request, operation=operation, engine_factory=ctx.obj.lifecycle_engine, on_event=on_event)
     result = outcome.result
     if json_output:
-        console.write_document({"service": outcome.service, "environment": env, "operation": operation, "status": result.status,
-                                "changes": result.changes, "outputs": result.outputs})
+        console.write_document(
+            {
+                "service": outcome.service,
+                "environment": env,
+                "operation": operation,
+                "status": result.status,
+                "changes": result.changes,
+                "outputs": result.outputs,
+            }
+        )
     else:
         changes = ", ".join(f"{n} {k}" for k, n in sorted(result.changes.items()) if n) or "no changes"
         console.out().print(f"{target.stack.project} ({env}): {operation} {result.status}: {changes}.")

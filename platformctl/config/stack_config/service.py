@@ -50,5 +50,4 @@ def build(platform: Platform, env: str, manifest: ServiceManifest) -> dict[str, 
         "systemNamespace": SYSTEM_NAMESPACE,
         "ingressNamespace": INGRESS_NAMESPACE,
         "observabilityNamespace": OBSERVABILITY_NAMESPACE,
-        "kongRedisSecretName": f"{platform.organisation}/{env}/platform/kong-redis",
     }
