@@ -89,11 +89,16 @@ def program() -> None:
         enable_server_side_apply=True,
     )
 
-    # Its queues, named and built by the messaging layer's conventions: <org>-<env>-<queue>, KMS, TLS only, redrive to a DLQ.
+    # Its queues, built by the messaging layer's conventions (KMS, TLS only, redrive to a DLQ) and named
+    # <org>-<env>-<service>-<queue>: the service's name is added unless the queue's name starts with it, so two services
+    # cannot take the same queue.
     queues = {
         name: JobQueue(
             f"queue-{name}",
-            JobQueueArgs(queue_name=f"{s.name_prefix}-{name}", kms_key_arn=messaging.get("messagingKeyArn"), protect=s.production, tags=tags),
+            JobQueueArgs(
+                queue_name=f"{s.name_prefix}-{name if name.startswith(f'{s.service}-') else f'{s.service}-{name}'}",
+                kms_key_arn=messaging.get("messagingKeyArn"), protect=s.production, tags=tags,
+            ),
         )
         for name in s.queues
     }

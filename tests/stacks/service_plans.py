@@ -21,7 +21,7 @@ name: orders
 owner: team-shop
 skeleton_version: 1.0.0
 features: [jobs, notifications, integrations, search]
-queues: [orders-jobs, orders-emails]
+queues: [orders-jobs, emails]
 buckets: [uploads, exports]
 database: true
 route: public

@@ -81,7 +81,7 @@ def test_pod_role_is_assumable_by_its_own_service_account_only(kind: str, env: s
 def test_pod_policy_of_the_full_service_names_only_its_own_resources(env: str) -> None:
     plan = service_plan("all", env)
     grants = _by_sid(named(plan, ROLE_POLICY, "pod-policy"))
-    queues = {f"(known after apply: queue-{q}-{part}.arn)" for q in ("orders-jobs", "orders-emails") for part in ("queue", "dlq")}
+    queues = {f"(known after apply: queue-{q}-{part}.arn)" for q in ("orders-jobs", "emails") for part in ("queue", "dlq")}
     assert set(grants["OwnQueues"]["Resource"]) == queues, f"pod-policy: OwnQueues on {grants['OwnQueues']['Resource']} (rule: its own queues and DLQs only)"
     assert grants["QueueEncryption"]["Resource"] == "(known after apply: messaging.messagingKeyArn)", "pod-policy: the messaging key, for SQS SSE-KMS"
     assert grants["QueueEncryption"]["Condition"]["StringEquals"]["kms:ViaService"].startswith("sqs."), "pod-policy: key use only through SQS"
@@ -170,10 +170,11 @@ def of_type_or_none(plan: LayerPlan, type_token: str) -> list[PlanResource]:
 @pytest.mark.parametrize("env", ENVS)
 def test_queues_follow_the_messaging_conventions(env: str) -> None:
     plan = service_plan("all", env)
-    for queue in ("orders-jobs", "orders-emails"):
+    for queue in ("orders-jobs", "emails"):
         main = named(plan, "aws:sqs/queue:Queue", f"queue-{queue}-queue")
         dlq = named(plan, "aws:sqs/queue:Queue", f"queue-{queue}-dlq")
-        assert main.inputs["name"] == f"acme-{env}-{queue}", f"queue-{queue}: <org>-<env>-<queue> (rule: messaging naming)"
+        physical = f"acme-{env}-orders-{queue.removeprefix('orders-')}"
+        assert main.inputs["name"] == physical, f"queue-{queue}: {main.inputs['name']}, must be <org>-<env>-<service>-<queue> (rule: no clash)"
         for q in (main, dlq):
             assert q.inputs["kmsMasterKeyId"] == "(known after apply: messaging.messagingKeyArn)", f"{q.name}: the messaging key (rule: encryption at rest)"
         redrive = json.loads(main.inputs["redrivePolicy"])
