@@ -19,6 +19,7 @@ from stacks.components.observability_addons import ObservabilityAddons, Observab
 from stacks.components.public_entry import PublicEntry, PublicEntryArgs
 from stacks.components.rate_limit_store import RateLimitStore, RateLimitStoreArgs
 from stacks.components.secrets_addons import STORE_NAME, SecretsAddons, SecretsAddonsArgs, SyncedSecret
+from stacks.components.user_pool_consumer import UserPoolConsumer, UserPoolConsumerArgs
 from stacks.outputs import Layer, export_outputs, reference
 
 DATADOG_SECRET = "datadog-api-key"
@@ -143,6 +144,13 @@ def program() -> None:
         KongPluginsArgs(
             provider=provider, issuer_url=identity.get("issuerUrl"), jwks_url=identity.get("jwksUrl"), ingress_class=ingress.ingress_class,
             requests_per_minute=s.rate_limit_per_minute, redis_host=rate_limits.host, depends_on=[ingress.kong], labels=labels,
+        ),
+    )
+    UserPoolConsumer(
+        "user-pool",
+        UserPoolConsumerArgs(
+            provider=provider, namespace=s.ingress_namespace, jwks_url=identity.get("jwksUrl"), ingress_class=ingress.ingress_class,
+            depends_on=[ingress.kong, *secrets.synced], labels=labels,
         ),
     )
     dns = DnsAddons(

@@ -1,56 +1,19 @@
-"""A public service at the gateway: its Kong route, its consumer, rate limits counted in Redis, JWT credentials keyed by `kid`.
+"""A public service at the gateway: its Kong route on the public entry's host, JWT verified, rate limited in Redis.
 
-The open-source `jwt` plugin does not read a JWKS URL: it verifies a token against the consumer credential whose
-`key` equals the token's `kid`. The user pool's public keys are turned into such credentials by ExternalSecrets that
-fetch the pool's JWKS (ESO's webhook provider) and render each key as PEM (`jwkPublicKeyPem`), refreshed hourly, so
-a key rotation reaches Kong without a deploy. Cognito publishes two keys (ID and access tokens): one credential each.
-The `local` rate-limiting policy counts per Kong pod (the limit times the replicas); `redis` counts once, in the store
-beside Kong that the addons layer runs (RateLimitStore).
+Tokens are verified by the open-source `jwt` plugin against the user pool's keys, which the addons layer holds as
+credentials of one consumer keyed by `kid` (stacks/components/user_pool_consumer.py: Kong allows a `kid` on one
+consumer only). The service's own rate limit counts per route and consumer in the Redis beside Kong
+(RateLimitStore): `local` would count per Kong pod, multiplying the limit by the replicas.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
-from pulumi_kubernetes.apiextensions import CustomResource
 
-from stacks.components.kong_plugins import KONG_API
-
-ESO_API = "external-secrets.io/v1beta1"
-JWKS_STORE = "user-pool-jwks"
-USER_POOL_KEYS = 2
-
-
-class KongObject(CustomResource):
-    """A KongPlugin or KongConsumer: like KongClusterPlugin they keep their fields (plugin, config, username, ...) at the top level."""
-
-    def __init__(self, resource_name: str, *, kind: str, metadata: dict[str, Any], fields: dict[str, Any], opts: pulumi.ResourceOptions) -> None:
-        props = {"apiVersion": KONG_API, "kind": kind, "metadata": metadata, **fields}
-        pulumi.CustomResource.__init__(self, f"kubernetes:{KONG_API}:{kind}", resource_name, props, opts)
-
-
-def jwt_credential_spec(index: int, consumer: str) -> dict[str, Any]:
-    """An ExternalSecret making the Kong JWT credential of the user pool's key number `index`."""
-    return {
-        "refreshInterval": "1h",
-        "secretStoreRef": {"kind": "SecretStore", "name": f"{JWKS_STORE}-{index}"},
-        "target": {
-            "name": f"{consumer}-jwt-{index}",
-            "creationPolicy": "Owner",
-            "template": {
-                "metadata": {"labels": {"konghq.com/credential": "jwt"}},
-                "data": {
-                    "key": "{{ (.jwk | fromJson).kid }}",
-                    "algorithm": "RS256",
-                    "rsa_public_key": "{{ .jwk | jwkPublicKeyPem }}",
-                },
-            },
-        },
-        "data": [{"secretKey": "jwk", "remoteRef": {"key": "jwks"}}],  # the store's URL and JSONPath say which key
-    }
+from stacks.components.user_pool_consumer import KongObject
 
 
 @dataclass
@@ -59,7 +22,6 @@ class ServiceGatewayArgs:
     service: str
     namespace: pulumi.Input[str]
     ingress_class: pulumi.Input[str]
-    jwks_url: pulumi.Input[str]
     requests_per_minute: int
     redis_host: pulumi.Input[str]  # the addons layer's rate-limit store
     public_hostname: pulumi.Input[str]  # api.<env>.<domain>, the ALB in front of Kong: the route is https://<host>/<service>/
@@ -69,7 +31,6 @@ class ServiceGatewayArgs:
 
 
 class ServiceGateway(pulumi.ComponentResource):
-    consumer: str
     plugins: list[str]
     route_path: str
 
@@ -80,11 +41,18 @@ class ServiceGateway(pulumi.ComponentResource):
         kong_class = {"kubernetes.io/ingress.class": args.ingress_class}
         rate_limit, jwt = f"{svc}-rate-limit", f"{svc}-jwt"
         KongObject(
+            f"{name}-jwt", kind="KongPlugin",
+            metadata={"name": jwt, "namespace": ns, "labels": args.labels, "annotations": kong_class},
+            fields={"plugin": "jwt", "config": {"key_claim_name": "kid", "header_names": ["authorization"], "uri_param_names": [], "cookie_names": [],
+                                                "claims_to_verify": ["exp"], "maximum_expiration": 86400, "secret_is_base64": False}},
+            opts=child,
+        )
+        KongObject(
             f"{name}-rate-limit", kind="KongPlugin",
             metadata={"name": rate_limit, "namespace": ns, "labels": args.labels, "annotations": kong_class},
             fields={"plugin": "rate-limiting", "config": {
                 "minute": args.requests_per_minute,
-                "limit_by": "consumer",
+                "limit_by": "consumer",  # on this route: the service's budget for the user pool's tokens
                 "policy": "redis",  # one count across every Kong replica
                 # In-cluster and reachable by Kong's pods only (NetworkPolicy); counters, no credentials or user data.
                 "redis": {"host": args.redis_host, "port": 6379, "database": 0, "timeout": 200},
@@ -92,43 +60,12 @@ class ServiceGateway(pulumi.ComponentResource):
             }},
             opts=child,
         )
-        KongObject(
-            f"{name}-jwt", kind="KongPlugin",
-            metadata={"name": jwt, "namespace": ns, "labels": args.labels, "annotations": kong_class},
-            fields={"plugin": "jwt", "config": {"key_claim_name": "kid", "header_names": ["authorization"], "uri_param_names": [], "cookie_names": [],
-                                                "claims_to_verify": ["exp"], "maximum_expiration": 86400, "secret_is_base64": False}},
-            opts=child,
-        )
-        credentials = []
-        for index in range(USER_POOL_KEYS):
-            # One store per key: the store's JSONPath picks the key, so nothing depends on templating inside it.
-            store = CustomResource(
-                f"{name}-jwks-store-{index}", api_version=ESO_API, kind="SecretStore",
-                metadata={"name": f"{JWKS_STORE}-{index}", "namespace": ns, "labels": args.labels},
-                # The JWKS is public: no credentials.
-                spec={"provider": {"webhook": {"url": args.jwks_url, "method": "GET", "result": {"jsonPath": f"$.keys[{index}]"}}}},
-                opts=child,
-            )
-            CustomResource(
-                f"{name}-jwt-key-{index}", api_version=ESO_API, kind="ExternalSecret",
-                metadata={"name": f"{svc}-jwt-{index}", "namespace": ns, "labels": args.labels},
-                spec=jwt_credential_spec(index, svc),
-                opts=pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=[store]),
-            )
-            credentials.append(f"{svc}-jwt-{index}")
-        KongObject(
-            f"{name}-consumer", kind="KongConsumer",
-            metadata={"name": svc, "namespace": ns, "labels": args.labels, "annotations": {**kong_class, "konghq.com/plugins": rate_limit}},
-            fields={"username": svc, "credentials": credentials},
-            opts=child,
-        )
         self.route_path = f"/{svc}/"
         k8s.networking.v1.Ingress(
             f"{name}-route",
             metadata={
                 "name": f"{svc}-public", "namespace": ns, "labels": args.labels,
-                # JWT on the route; the rate limit rides on the consumer the token identifies (KongConsumer below).
-                "annotations": {"konghq.com/plugins": jwt, "konghq.com/strip-path": "true"},
+                "annotations": {"konghq.com/plugins": f"{jwt},{rate_limit}", "konghq.com/strip-path": "true"},
             },
             spec={
                 "ingressClassName": args.ingress_class,
@@ -139,6 +76,5 @@ class ServiceGateway(pulumi.ComponentResource):
             },
             opts=child,
         )
-        self.consumer = svc
         self.plugins = [jwt, rate_limit]
-        self.register_outputs({"consumer": self.consumer, "plugins": self.plugins, "routePath": self.route_path})
+        self.register_outputs({"plugins": self.plugins, "routePath": self.route_path})

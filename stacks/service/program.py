@@ -1,4 +1,4 @@
-"""A service on the platform: its image repository, pod and CI roles, queues, database role, secrets, namespace and Kong consumer.
+"""A service on the platform: its image repository, pod and CI roles, queues, database role, secrets, namespace and Kong route.
 
 One stack per service and environment: project `service-<name>`, stack `<env>` (stacks/layer_table.py), so
 `reference(Layer.X)` reads the same environment's layers. The values come from the service's service.yaml.
@@ -156,7 +156,7 @@ def program() -> None:
             "gateway",
             ServiceGatewayArgs(
                 provider=provider, service=s.service, namespace=namespace.name, ingress_class=addons.get("ingressClass"),
-                jwks_url=identity.get("jwksUrl"), requests_per_minute=s.rate_limit_per_minute, redis_host=addons.get("rateLimitRedisHost"),
+                requests_per_minute=s.rate_limit_per_minute, redis_host=addons.get("rateLimitRedisHost"),
                 public_hostname=addons.get("publicEntryHostname"), port=s.port, depends_on=[namespace.namespace, *secrets.synced], labels=labels,
             ),
         )
@@ -184,5 +184,5 @@ def program() -> None:
     pulumi.export("queueUrls", {name: q.url for name, q in queues.items()})
     pulumi.export("secretName", secrets.secret_name)
     pulumi.export("database", database.database if database else None)
-    pulumi.export("kongConsumer", gateway.consumer if gateway else None)
+    pulumi.export("kongPlugins", gateway.plugins if gateway else [])
     pulumi.export("routePath", gateway.route_path if gateway else None)

@@ -27,8 +27,15 @@ class FakeLifecycleEngine:
 
     def _run(self, operation: str, layer: LayerInput, stack: str, on_event: EventSink) -> LayerResult:
         self.calls.append((operation, layer, stack))
-        on_event(ResourceProgress(layer.name, f"urn:pulumi:{stack}::{layer.project}::aws:ecr/repository:Repository::image", "aws:ecr/repository:Repository",
-                                  "create" if operation == "up" else "delete", "done"))
+        on_event(
+            ResourceProgress(
+                layer.name,
+                f"urn:pulumi:{stack}::{layer.project}::aws:ecr/repository:Repository::image",
+                "aws:ecr/repository:Repository",
+                "create" if operation == "up" else "delete",
+                "done",
+            )
+        )
         error = "AccessDenied on iam:CreateRole" if self.status == "failed" else None
         return LayerResult(layer.name, operation, self.status, changes={"create" if operation == "up" else "delete": 12}, error=error)  # type: ignore[arg-type]
 
@@ -89,8 +96,16 @@ def test_service_plan_is_the_same_document_as_a_layer_plan(capsys: pytest.Captur
     (stack,) = json.loads(result.stdout)["layers"]
     assert stack["project"] == "service-orders" and stack["stack"] == "prod", "service stacks are named service-<name>/<env>"
     types = {r["type"] for r in stack["resources"]}
-    for needed in ("aws:ecr/repository:Repository", "aws:iam/role:Role", "aws:sqs/queue:Queue", "kubernetes:batch/v1:Job",
-                   "aws:secretsmanager/secret:Secret", "kubernetes:core/v1:Namespace", "kubernetes:configuration.konghq.com/v1:KongConsumer"):
+    for needed in (
+        "aws:ecr/repository:Repository",
+        "aws:iam/role:Role",
+        "aws:sqs/queue:Queue",
+        "kubernetes:batch/v1:Job",
+        "aws:secretsmanager/secret:Secret",
+        "kubernetes:core/v1:Namespace",
+        "kubernetes:configuration.konghq.com/v1:KongPlugin",
+        "kubernetes:networking.k8s.io/v1:Ingress",
+    ):
         assert needed in types, f"service plan --env prod lacks {needed}"
     roles = {r["inputs"]["name"] for r in stack["resources"] if r["type"] == "aws:iam/role:Role"}
     workflow = (skeleton_dir() / ".github/workflows/ci.yaml").read_text()

@@ -127,3 +127,22 @@ def test_rate_limit_store_admits_kong_only_and_services_count_there() -> None:
     )
     limit = next(p for p in of_type(service, "kubernetes:configuration.konghq.com/v1:KongPlugin") if p.inputs["plugin"] == "rate-limiting")
     assert limit.inputs["config"]["redis"]["host"] == host and limit.inputs["config"]["policy"] == "redis", "gateway-rate-limit: counts in the store"
+
+
+def test_the_user_pool_keys_are_credentials_of_one_platform_consumer_keyed_by_kid(layer_plan) -> None:
+    plan = layer_plan("addons", "prod")
+    (consumer,) = of_type(plan, "kubernetes:configuration.konghq.com/v1:KongConsumer")
+    assert consumer.inputs["metadata"]["namespace"] == "ingress", f"{consumer.name}: beside Kong, with its credential Secrets"
+    assert consumer.inputs["credentials"] == ["user-pool-jwt-0", "user-pool-jwt-1"], f"{consumer.name}: one credential per user pool key"
+    for index in (0, 1):
+        spec = named(plan, "kubernetes:external-secrets.io/v1beta1:ExternalSecret", f"user-pool-jwt-key-{index}").inputs["spec"]
+        template = spec["target"]["template"]
+        assert spec["target"]["name"] == f"user-pool-jwt-{index}", f"user-pool-jwt-key-{index}: makes the credential the consumer names"
+        assert template["metadata"]["labels"] == {"konghq.com/credential": "jwt"}, f"user-pool-jwt-key-{index}: a Kong JWT credential"
+        assert template["data"]["key"] == "{{ (.jwk | fromJson).kid }}", f"user-pool-jwt-key-{index}: keyed by the key's kid"
+        assert template["data"]["rsa_public_key"] == "{{ .jwk | jwkPublicKeyPem }}" and template["data"]["algorithm"] == "RS256", (
+            f"user-pool-jwt-key-{index}: PEM"
+        )
+        store = named(plan, "kubernetes:external-secrets.io/v1beta1:SecretStore", f"user-pool-jwks-store-{index}").inputs["spec"]["provider"]["webhook"]
+        assert store["url"] == "(known after apply: identity.jwksUrl)", f"user-pool-jwks-store-{index}: the identity layer's JWKS"
+        assert store["result"]["jsonPath"] == f"$.keys[{index}]", f"user-pool-jwks-store-{index}: key {index} of the set"

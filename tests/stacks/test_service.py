@@ -258,7 +258,7 @@ def test_namespace_is_restricted_and_denies_by_default(kind: str, env: str) -> N
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_public_service_has_a_kong_consumer_rate_limited_in_redis_and_jwt_credentials_by_kid(env: str) -> None:
+def test_public_service_route_verifies_jwt_by_kid_and_rate_limits_in_redis(env: str) -> None:
     plan = service_plan("all", env)
     plugins = {r.inputs["metadata"]["name"]: r.inputs for r in of_type(plan, "kubernetes:configuration.konghq.com/v1:KongPlugin")}
     limit = plugins["orders-rate-limit"]
@@ -266,22 +266,13 @@ def test_public_service_has_a_kong_consumer_rate_limited_in_redis_and_jwt_creden
     assert limit["config"]["redis"]["host"] == "(known after apply: addons.rateLimitRedisHost)", "gateway-rate-limit: counts in the addons layer's store"
     assert "password" not in json.dumps(limit).lower(), "gateway-rate-limit: no credential in a plugin (the store admits Kong's pods only)"
     jwt = plugins["orders-jwt"]
-    assert jwt["plugin"] == "jwt" and jwt["config"]["key_claim_name"] == "kid", "gateway-jwt: credentials chosen by the token's kid"
-    consumer = named(plan, "kubernetes:configuration.konghq.com/v1:KongConsumer", "gateway-consumer").inputs
-    assert consumer["metadata"]["annotations"]["konghq.com/plugins"] == "orders-rate-limit", "gateway-consumer: carries the rate limit"
-    assert consumer["credentials"] == ["orders-jwt-0", "orders-jwt-1"], "gateway-consumer: one credential per user pool key"
-    for index in (0, 1):
-        spec = named(plan, "kubernetes:external-secrets.io/v1beta1:ExternalSecret", f"gateway-jwt-key-{index}").inputs["spec"]
-        template = spec["target"]["template"]
-        assert template["metadata"]["labels"] == {"konghq.com/credential": "jwt"}, f"gateway-jwt-key-{index}: a Kong JWT credential"
-        assert "kid" in template["data"]["key"] and "jwkPublicKeyPem" in template["data"]["rsa_public_key"], (
-            f"gateway-jwt-key-{index}: keyed by kid, PEM from the JWKS"
-        )
-        store = named(plan, "kubernetes:external-secrets.io/v1beta1:SecretStore", f"gateway-jwks-store-{index}").inputs["spec"]["provider"]["webhook"]
-        assert store["url"] == "(known after apply: identity.jwksUrl)" and store["result"]["jsonPath"] == f"$.keys[{index}]", (
-            f"gateway-jwks-store-{index}: the pool's JWKS"
-        )
+    assert jwt["plugin"] == "jwt" and jwt["config"]["key_claim_name"] == "kid", "gateway-jwt: the user pool's credential chosen by the token's kid"
+    assert "exp" in jwt["config"]["claims_to_verify"], "gateway-jwt: expired tokens refused"
+    assert not plan.by_type("kubernetes:configuration.konghq.com/v1:KongConsumer"), (
+        "a service makes no consumer: the kid credentials live on the platform's one user-pool consumer (Kong wants each key once)"
+    )
     route = named(plan, "kubernetes:networking.k8s.io/v1:Ingress", "gateway-route").inputs
+    assert route["metadata"]["annotations"]["konghq.com/plugins"] == "orders-jwt,orders-rate-limit", "gateway-route: both plugins on the route"
     assert route["spec"]["rules"][0]["host"] == "(known after apply: addons.publicEntryHostname)", "gateway-route: on the public entry's host"
     assert route["spec"]["rules"][0]["http"]["paths"][0]["path"] == "/orders/", "gateway-route: under its own path"
 

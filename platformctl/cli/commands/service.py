@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from platformctl.core.service_stack import ServiceRequest
 
 app = typer.Typer(
-    help="A service's stack on the platform: its ECR repository, IAM roles for its pods and CI, queues, database role, secrets, namespace and Kong consumer.",
+    help="A service's stack on the platform: its ECR repository, IAM roles for its pods and CI, queues, database role, secrets, namespace and Kong route.",
     no_args_is_help=True,
 )
 
