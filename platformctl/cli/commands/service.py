@@ -132,5 +132,9 @@ def destroy(
     json_output: bool = JsonOption,
     platform_file: Path | None = PlatformFileOption,
 ) -> None:
-    """Delete this service's stack in an environment on the cloud engine (always asks unless --yes; protected resources stay)."""
+    """Delete this service's stack in an environment on the cloud engine (always asks unless --yes).
+
+    In production its repository, queues and secrets are protected: the engine refuses to delete them until they
+    are unprotected on purpose, so a stray destroy cannot drop images, jobs or credentials.
+    """
     _apply(ctx, "destroy", env, directory, yes, json_output, platform_file)
