@@ -71,6 +71,7 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
             "hostedDomain": str,
             "resourceServerIdentifier": str,
             "resourceServerScopes": list,
+            "githubOidcProviderArn": str,  # token.actions.githubusercontent.com, trusted by each service's CI roles
         },
     Layer.ADDONS: {
             "namespaces": list,
@@ -81,6 +82,8 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
             "containerLogGroupName": str,
             "secretStoreName": str,
             "autoscaler": str,
+            "publicEntryHostname": str,  # api.<env>.<domain>: the ALB in front of Kong, with the edge layer's WAF
+            "rateLimitRedisHost": str,  # where services' Kong rate-limit plugins count (in-cluster, Kong only)
         },
     Layer.DATA: {
             "databaseKeyArn": str,
@@ -114,6 +117,8 @@ OUTPUTS: dict[Layer, dict[str, type]] = {
             "redisUserId": str,
             "redisSecurityGroupId": str,
             "searchSecurityGroupId": str,
+            "dbResourceId": str,  # the DbiResourceId that rds-db:connect ARNs name
+            "secretsKeyArn": str,  # the key of the services' Secrets Manager secrets
         },
     Layer.MESSAGING: {
             "queueUrls": dict,
@@ -197,12 +202,28 @@ LAYER_TABLE: tuple[LayerDefinition, ...] = (
     LayerDefinition(Layer.NETWORK, "VPC over 3 AZs, subnet tiers, NAT, flow logs, endpoints, security groups"),
     LayerDefinition(Layer.CLUSTER, "EKS with KMS secrets encryption, managed node groups, OIDC for IRSA", (Layer.NETWORK,)),
     LayerDefinition(Layer.IDENTITY, "Cognito user pool with MFA, app clients, the JWT issuer"),
-    LayerDefinition(Layer.ADDONS, "Helm add-ons: ALB controller, Kong, autoscaling, DNS, Datadog, Fluent Bit; policies",
-                    (Layer.NETWORK, Layer.CLUSTER, Layer.IDENTITY)),
     LayerDefinition(Layer.DATA, "KMS keys, RDS PostgreSQL, ElastiCache Redis, OpenSearch, S3, warehouse role", (Layer.NETWORK, Layer.CLUSTER)),
     LayerDefinition(Layer.MESSAGING, "SQS queues with DLQs, SNS topics, SES, SMS settings"),
     LayerDefinition(Layer.EDGE, "ACM, CloudFront, WAF, Route53", (Layer.DATA,)),
+    # After edge and data: the public entry (an ALB Ingress before Kong) takes the edge layer's web ACL and
+    # certificate and logs into the data layer's access-logs bucket.
+    LayerDefinition(Layer.ADDONS, "Helm add-ons: ALB controller, Kong and its public ALB entry, autoscaling, DNS, Datadog, Fluent Bit; policies",
+                    (Layer.NETWORK, Layer.CLUSTER, Layer.IDENTITY, Layer.DATA, Layer.EDGE)),
     LayerDefinition(Layer.BACKUP, "AWS Backup vaults and daily plan with copies to the DR region (selects resources by tag)"),
     LayerDefinition(Layer.DR, "DR region: network, replicas, replication targets, pilot-light cluster, failover DNS",
                     (Layer.CLUSTER, Layer.DATA, Layer.MESSAGING, Layer.EDGE), in_dr_region=True),
 )
+
+
+# Services are stacks too: one Pulumi project per service, `service-<name>`, and one stack per environment, named
+# after it, exactly as the layers' `platform-<layer>` / `<env>`. So `reference(Layer.X)` in a service program reads
+# the same environment's layer stacks, and the state of `orders` in prod is `service-orders/prod`.
+SERVICE_PROJECT_PREFIX = "service-"
+SERVICE_MODULE = "stacks.service.program"
+# The layers whose outputs a service stack reads (a test holds this to the program's reference() calls).
+SERVICE_DEPENDS_ON: tuple[Layer, ...] = (Layer.NETWORK, Layer.CLUSTER, Layer.IDENTITY, Layer.ADDONS, Layer.DATA, Layer.MESSAGING)
+
+
+def service_project(service: str) -> str:
+    """The Pulumi project of one service: `service-<name>`."""
+    return f"{SERVICE_PROJECT_PREFIX}{service}"

@@ -8,7 +8,7 @@ import typer
 
 from platformctl import __version__
 from platformctl.cli import boundary
-from platformctl.cli.commands import bootstrap, destroy, dev, doctor, drift, init, new_service, outputs, plan, preview, refresh, status, unlock, up
+from platformctl.cli.commands import bootstrap, destroy, dev, doctor, drift, init, new_service, outputs, plan, preview, service, refresh, status, unlock, up
 from platformctl.cli.help_format import PlatformctlGroup
 from platformctl.next_steps import APP_INTRO
 from platformctl.wiring import Wiring, build_wiring
@@ -64,6 +64,7 @@ app.command("drift")(drift.drift)
 app.command("outputs")(outputs.outputs)
 app.command("status")(status.status)
 app.command("unlock")(unlock.unlock)
+app.add_typer(service.app, name="service")
 
 
 def main(argv: list[str] | None = None, *, wiring: Wiring | None = None) -> None:

@@ -288,6 +288,11 @@ class Identity(_Strict):
     refresh_token_days: int = Field(30, ge=1, le=3650)
     sms_mfa: bool = Field(False, description="Also offer SMS as a second factor (TOTP is always on).")
     self_sign_up: bool = Field(True, description="Users may sign up themselves; false: administrators create users.")
+    github_oidc_provider_arn: str | None = Field(
+        None,
+        pattern=r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/token\.actions\.githubusercontent\.com$",
+        description="The account's existing GitHub Actions OIDC provider; by default the identity layer creates it (one per account).",
+    )
 
     @field_validator("callback_urls", "logout_urls", "mobile_callback_urls")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -26,6 +26,13 @@ Feature = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 QueueName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,80}$", description="an SQS queue name")]
 RateLimit = Annotated[str, Field(pattern=r"^[1-9][0-9]*/(second|minute|hour|day)$", description="N/second|minute|hour|day")]
 SemVer = Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+Repository = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$", description="a GitHub repository, owner/name")]
+SecretName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$", description="a lower-case secret name")]
+GithubEnvironment = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,255}$", description="a GitHub environment name")]
+Route = Literal["public", "internal"]
+PlatformBucket = Literal["uploads", "exports"]
+# GitHub environments are named by people; the skeleton's workflow calls prod's "production".
+DEFAULT_GITHUB_ENVIRONMENTS = {"prod": "production"}
 
 
 # Sanity bounds: larger than any EC2 instance a pod could be scheduled on.
@@ -93,6 +100,9 @@ class Scaling(_Strict):
 class Overrides(_Strict):
     resources: Resources = Resources()
     scaling: Scaling = Scaling()
+    route: Route | None = Field(None, description="public or internal in this environment")
+    database: bool | None = None
+    github_environment: GithubEnvironment | None = Field(None, description="the protected GitHub environment whose jobs deploy here")
 
 
 class ServiceManifest(_Strict):
@@ -105,9 +115,16 @@ class ServiceManifest(_Strict):
     scaling: Scaling = Scaling(min=2, max=10, target_cpu=70)
     queues: list[QueueName] = Field(default_factory=list)
     rate_limits: dict[str, RateLimit] = Field(default_factory=dict)
+    # What the service stack (`platformctl service plan|up`) makes; the defaults are what files written before these
+    # fields existed meant: a public API on its own database, no buckets, one `app` secret, the repository named after it.
+    repository: Repository | None = Field(None, description="its GitHub repository (default: <organisation>/<name>); CI roles trust it only")
+    database: bool = Field(True, description="a database and IAM-authenticated role in the shared PostgreSQL")
+    route: Route = Field("public", description="public: https://api.<env>.<domain>/<name>/ through Kong; internal: in the cluster only")
+    buckets: list[PlatformBucket] = Field(default_factory=list, description="platform buckets in which it owns the prefix <name>/")
+    secrets: list[SecretName] = Field(default_factory=lambda: ["app"], min_length=1, description="its secrets in Secrets Manager")
     environments: dict[Name, Overrides] = Field(default_factory=dict)
 
-    @field_validator("features", "queues")
+    @field_validator("features", "queues", "buckets", "secrets")
     @classmethod
     def _unique(cls, values: list[str]) -> list[str]:
         repeated = sorted({v for v in values if values.count(v) > 1})
@@ -120,7 +137,13 @@ class ServiceManifest(_Strict):
         over = self.environments.get(env, Overrides())
         resources = self.resources.model_copy(update=over.resources.model_dump(exclude_none=True))
         scaling = self.scaling.model_copy(update=over.scaling.model_dump(exclude_none=True))
-        return self.model_copy(update={"resources": resources, "scaling": scaling, "environments": {}})
+        chosen = {k: v for k, v in (("route", over.route), ("database", over.database)) if v is not None}
+        return self.model_copy(update={"resources": resources, "scaling": scaling, "environments": {}, **chosen})
+
+    def github_environment(self, env: str) -> str:
+        """The protected GitHub environment whose jobs may deploy to `env`."""
+        over = self.environments.get(env, Overrides())
+        return over.github_environment or DEFAULT_GITHUB_ENVIRONMENTS.get(env, env)
 
 
 def check_service(manifest: ServiceManifest) -> list[Problem]:

@@ -248,5 +248,6 @@ def _next_steps(target: Path, features: tuple[str, ...]) -> list[str]:
         "make install      # a virtual environment with the service's dependencies",
         "make test         # its own tests, against real PostgreSQL and Redis",
         "platformctl dev   # serve it locally with reload" + (" (API and worker)" if "jobs" in features else ""),
+        "platformctl service plan --env dev   # what it needs on the platform; `service up` creates it, CI roles included",
     ]
 

@@ -13,10 +13,13 @@ from stacks.components.addon_release import ChartPin
 from stacks.components.autoscaling_addons import AutoscalingAddons, AutoscalingAddonsArgs
 from stacks.components.cluster_baseline import ClusterBaseline, ClusterBaselineArgs, NamespaceSpec
 from stacks.components.dns_addons import DnsAddons, DnsAddonsArgs
-from stacks.components.ingress_addons import IngressAddons, IngressAddonsArgs
+from stacks.components.ingress_addons import KONG_POD_LABELS, KONG_PROXY_SERVICE, IngressAddons, IngressAddonsArgs
 from stacks.components.kong_plugins import KongPlugins, KongPluginsArgs
 from stacks.components.observability_addons import ObservabilityAddons, ObservabilityAddonsArgs
+from stacks.components.public_entry import PublicEntry, PublicEntryArgs
+from stacks.components.rate_limit_store import RateLimitStore, RateLimitStoreArgs
 from stacks.components.secrets_addons import STORE_NAME, SecretsAddons, SecretsAddonsArgs, SyncedSecret
+from stacks.components.user_pool_consumer import UserPoolConsumer, UserPoolConsumerArgs
 from stacks.outputs import Layer, export_outputs, reference
 
 DATADOG_SECRET = "datadog-api-key"
@@ -49,6 +52,7 @@ class AddonsSettings:
     rate_limit_per_minute: int
     developers_group: str
     deployers_group: str
+    public_subnet_cidrs: list[str]
 
     @property
     def name_prefix(self) -> str:
@@ -85,12 +89,14 @@ class AddonsSettings:
             rate_limit_per_minute=config.require_int("rateLimitPerMinute"),
             developers_group=config.require("developersGroup"),
             deployers_group=config.require("deployersGroup"),
+            public_subnet_cidrs=list(config.require_object("publicSubnetCidrs")),
         )
 
 
 def program() -> None:
     s = AddonsSettings.from_config(pulumi.Config())
     network, cluster, identity = reference(Layer.NETWORK), reference(Layer.CLUSTER), reference(Layer.IDENTITY)
+    data, edge = reference(Layer.DATA), reference(Layer.EDGE)
     cluster_name = cluster.get("clusterName")
     oidc = {"oidc_provider_arn": cluster.get("oidcProviderArn"), "oidc_provider_url": cluster.get("oidcProviderUrl")}
     provider = k8s.Provider(
@@ -103,7 +109,7 @@ def program() -> None:
         "baseline",
         ClusterBaselineArgs(
             provider=provider, cluster_name=cluster_name, namespaces=s.namespaces, vpc_cidr=network.get("vpcCidr"),
-            developers_group=s.developers_group, deployers_group=s.deployers_group, labels=labels, tags=s.tags,
+            developers_group=s.developers_group, deployers_group=s.deployers_group, alb_cidrs=s.public_subnet_cidrs, labels=labels, tags=s.tags,
         ),
     )
     secrets = SecretsAddons(
@@ -127,18 +133,41 @@ def program() -> None:
             depends_on=[baseline, *secrets.synced], tags=s.tags, **oidc,
         ),
     )
+    rate_limits = RateLimitStore(
+        "rate-limits",
+        RateLimitStoreArgs(
+            provider=provider, namespace=s.ingress_namespace, kong_pod_labels=KONG_POD_LABELS, depends_on=[baseline], labels=labels,
+        ),
+    )
     plugins = KongPlugins(
         "kong-plugins",
         KongPluginsArgs(
             provider=provider, issuer_url=identity.get("issuerUrl"), jwks_url=identity.get("jwksUrl"), ingress_class=ingress.ingress_class,
-            requests_per_minute=s.rate_limit_per_minute, depends_on=[ingress.kong], labels=labels,
+            requests_per_minute=s.rate_limit_per_minute, redis_host=rate_limits.host, depends_on=[ingress.kong], labels=labels,
         ),
     )
-    DnsAddons(
+    UserPoolConsumer(
+        "user-pool",
+        UserPoolConsumerArgs(
+            provider=provider, namespace=s.ingress_namespace, jwks_url=identity.get("jwksUrl"), ingress_class=ingress.ingress_class,
+            depends_on=[ingress.kong, *secrets.synced], labels=labels,
+        ),
+    )
+    dns = DnsAddons(
         "dns",
         DnsAddonsArgs(
             provider=provider, name_prefix=s.name_prefix, namespace=s.system_namespace, zone_name=s.dns_zone_name, owner_id=cluster_name,
             chart=s.charts["externalDns"], depends_on=[baseline], tags=s.tags, **oidc,
+        ),
+    )
+    entry = PublicEntry(
+        "public-entry",
+        PublicEntryArgs(
+            provider=provider, namespace=s.ingress_namespace, hostname=edge.get("apiHostname"), kong_proxy_service=KONG_PROXY_SERVICE,
+            certificate_arn=edge.get("certificateArn"), web_acl_arn=edge.get("albWebAclArn"), security_group_id=network.get("albSecurityGroupId"),
+            public_subnet_ids=network.get("publicSubnetIds"), logs_bucket=data.get("accessLogsBucketName"), deletion_protection=s.production,
+            # The controller makes the ALB, Kong serves it, external-dns publishes its name.
+            depends_on=[ingress.alb_controller, ingress.kong, dns], labels=labels,
         ),
     )
     autoscaler_chart = s.charts["karpenter" if s.autoscaler == "karpenter" else "clusterAutoscaler"]
@@ -172,5 +201,7 @@ def program() -> None:
             "containerLogGroupName": observability.log_group_name,
             "secretStoreName": STORE_NAME,
             "autoscaler": s.autoscaler,
+            "publicEntryHostname": entry.hostname,
+            "rateLimitRedisHost": rate_limits.host,
         },
     )

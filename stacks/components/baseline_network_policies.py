@@ -38,16 +38,23 @@ def allow_dns() -> dict[str, Any]:
     }
 
 
-def explicit_allows(role: str, namespace: str, *, vpc_cidr: str, namespaces: dict[str, str]) -> dict[str, dict[str, Any]]:
+# Every app namespace carries this label (the baseline's and each service stack's), so platform namespaces allow
+# "the apps" by label: a service's new namespace is covered without changing the addons layer.
+APP_NAMESPACES: dict[str, Any] = {"namespaceSelector": {"matchLabels": {"platform.io/namespace-role": "app"}}}
+
+
+def explicit_allows(
+    role: str, namespace: str, *, vpc_cidr: str, namespaces: dict[str, str], alb_cidrs: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
     """Named allow policies for a namespace by its role (system, ingress, observability, app).
 
     Args:
         role: which kind of namespace this is.
         namespace: its name.
         vpc_cidr: the VPC range; the EKS control plane (webhooks, metrics) and the NLB reach pods from it.
-        namespaces: role -> namespace name of the platform namespaces, plus "apps" -> comma-separated app namespaces.
+        namespaces: role -> namespace name of the platform namespaces.
+        alb_cidrs: the public subnets, where the public entry's ALB reaches Kong's proxy from (none: the VPC).
     """
-    apps = [n for n in namespaces.get("apps", "").split(",") if n]
     # AWS APIs (through VPC endpoints or NAT) and the Kubernetes API are all HTTPS.
     https_out = {"podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": ANYWHERE}}], "ports": _ports("TCP", 443)}]}
     same_namespace = {
@@ -71,13 +78,20 @@ def explicit_allows(role: str, namespace: str, *, vpc_cidr: str, namespaces: dic
     if role == "ingress":
         return {
             "allow-https-egress": https_out,
-            # The internal NLB (IP targets) and the admission webhook reach Kong from inside the VPC.
-            "allow-proxy-from-vpc": {
+            # Kong's proxy (8000) and status (8100, the ALB's health check) only from the public entry's ALB, whose
+            # nodes live in the public subnets; nothing else in the VPC reaches the proxy.
+            "allow-proxy-from-alb": {
                 "podSelector": ALL_PODS,
                 "policyTypes": ["Ingress"],
-                "ingress": [{"from": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 8000, 8443, 8080, 8100)}],
+                "ingress": [{"from": [{"ipBlock": {"cidr": c}} for c in (alb_cidrs or [vpc_cidr])], "ports": _ports("TCP", 8000, 8100)}],
             },
-            "allow-to-apps": {"podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [_namespace(n) for n in apps]}]},
+            # The ingress controller's admission webhook is called by the control plane, whose ENIs live in the VPC.
+            "allow-webhook-from-control-plane": {
+                "podSelector": ALL_PODS,
+                "policyTypes": ["Ingress"],
+                "ingress": [{"from": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 8080)}],
+            },
+            "allow-to-apps": {"podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [APP_NAMESPACES]}]},
         }
     if role == "observability":
         return {
@@ -88,7 +102,7 @@ def explicit_allows(role: str, namespace: str, *, vpc_cidr: str, namespaces: dic
             "allow-telemetry-from-apps": {
                 "podSelector": ALL_PODS,
                 "policyTypes": ["Ingress"],
-                "ingress": [{"from": [_namespace(n) for n in apps], "ports": _ports("UDP", 8125) + _ports("TCP", 8126)}],
+                "ingress": [{"from": [APP_NAMESPACES], "ports": _ports("UDP", 8125) + _ports("TCP", 8126)}],
             },
         }
     return {

@@ -65,6 +65,12 @@ class DataBuckets(pulumi.ComponentResource):
             "VendedLogDeliveryAclCheck", "delivery.logs.amazonaws.com", "s3:GetBucketAcl", "",
             lambda a: {"StringEquals": {"aws:SourceAccount": a}},
         )
+        # The public entry's ALB (addons layer) writes access logs under alb/ as the ELB log delivery service; ALB logs
+        # support SSE-S3 only, which is why they land here and not in a KMS bucket.
+        alb_log_delivery = allow_service(
+            "AlbAccessLogDelivery", "logdelivery.elasticloadbalancing.amazonaws.com", "s3:PutObject", "/alb/*",
+            lambda a: {"StringEquals": {"aws:SourceAccount": a}},
+        )
         # The edge layer's distribution reads assets through origin access control. Edge runs after
         # data, so its distribution ARN is not known here: any distribution of this account may read.
         cloudfront_read = allow_service(
@@ -81,7 +87,7 @@ class DataBuckets(pulumi.ComponentResource):
                 glacier_after_days=None,
                 expire_after_days=args.log_retention_days,
                 noncurrent_version_days=30,
-                extra_statements=[s3_log_delivery, vended_log_delivery, vended_log_acl_check],
+                extra_statements=[s3_log_delivery, vended_log_delivery, vended_log_acl_check, alb_log_delivery],
                 tags={**args.tags, "purpose": "access-logs"},
             ),
             opts=pulumi.ResourceOptions(parent=self),

@@ -54,6 +54,7 @@ class ClusterBaselineArgs:
     deployers_group: str
     labels: dict[str, str] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
+    alb_cidrs: list[str] = field(default_factory=list)  # public subnets: the public entry's ALB reaches Kong from there
 
 
 class ClusterBaseline(pulumi.ComponentResource):
@@ -65,7 +66,6 @@ class ClusterBaseline(pulumi.ComponentResource):
         super().__init__("platform:addons:ClusterBaseline", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider)
         by_role = {spec.role: spec.name for spec in args.namespaces if spec.role != "app"}
-        by_role["apps"] = ",".join(spec.name for spec in args.namespaces if spec.role == "app")
         # NetworkPolicies are only API objects until the VPC CNI enforces them; that is off by default on EKS.
         # No addon_version: EKS picks the default build for the cluster's Kubernetes version.
         cni = aws.eks.Addon(
@@ -86,7 +86,7 @@ class ClusterBaseline(pulumi.ComponentResource):
             self.namespace_names[spec.name] = ns.metadata.name
             ns_opts = pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=[ns, cni])
             policies = {"default-deny": default_deny(), "allow-dns": allow_dns()}
-            policies |= explicit_allows(spec.role, spec.name, vpc_cidr=args.vpc_cidr, namespaces=by_role)
+            policies |= explicit_allows(spec.role, spec.name, vpc_cidr=args.vpc_cidr, namespaces=by_role, alb_cidrs=args.alb_cidrs)
             for policy_name, policy in policies.items():
                 k8s.networking.v1.NetworkPolicy(
                     f"{name}-netpol-{spec.name}-{policy_name}",

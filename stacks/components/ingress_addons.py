@@ -1,4 +1,4 @@
-"""Ingress add-ons: the AWS Load Balancer Controller (with its IRSA role) and the Kong gateway behind an internal NLB."""
+"""Ingress add-ons: the AWS Load Balancer Controller (with its IRSA role) and the Kong gateway, reached through the public entry's ALB."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from stacks.components.irsa_role import IrsaRole, IrsaRoleArgs
 ALB_SERVICE_ACCOUNT = "aws-load-balancer-controller"
 KONG_FULLNAME = "kong"
 KONG_INGRESS_CLASS = "kong"
+KONG_PROXY_SERVICE = f"{KONG_FULLNAME}-proxy"
+# The labels the kong chart puts on its pods (the chart's name, the release's name): what NetworkPolicies select Kong by.
+KONG_POD_LABELS = {"app.kubernetes.io/name": KONG_FULLNAME, "app.kubernetes.io/instance": "kong"}
 
 
 @dataclass
@@ -36,12 +39,13 @@ class IngressAddonsArgs:
 
 
 class IngressAddons(pulumi.ComponentResource):
-    """ALB controller first (it provisions the NLB of Kong's proxy service), then Kong."""
+    """ALB controller first (its webhooks admit the Services and Ingresses that follow), then Kong with a ClusterIP proxy."""
 
     alb_role_arn: pulumi.Output[str]
     kong_proxy_service: pulumi.Output[str]
     ingress_class: str
     kong: k8s.helm.v3.Release
+    alb_controller: k8s.helm.v3.Release
 
     def __init__(self, name: str, args: IngressAddonsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:addons:IngressAddons", name, None, opts)
@@ -85,7 +89,7 @@ class IngressAddons(pulumi.ComponentResource):
             namespace=args.ingress_namespace,
             provider=args.provider,
             parent=self,
-            # The proxy Service's NLB is made by the ALB controller; without it the Service would wait forever.
+            # The controller's webhooks must answer before Kong's chart creates Services and Ingresses.
             depends_on=[alb, *args.depends_on],
             values={
                 "fullnameOverride": KONG_FULLNAME,
@@ -97,22 +101,16 @@ class IngressAddons(pulumi.ComponentResource):
                 "ingressController": {"enabled": True, "ingressClass": KONG_INGRESS_CLASS},
                 "replicaCount": args.replicas,
                 "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
-                "proxy": {
-                    "type": "LoadBalancer",
-                    "annotations": {
-                        # Internal NLB with IP targets, made by the AWS Load Balancer Controller (not the legacy in-tree one).
-                        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-                        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-                        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
-                        "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
-                    },
-                },
+                # ClusterIP: no load balancer of its own. The public entry's ALB (PublicEntry) targets the proxy pods.
+                "proxy": {"type": "ClusterIP", "http": {"enabled": True, "servicePort": 80, "containerPort": 8000}, "tls": {"enabled": False}},
+                "status": {"enabled": True, "http": {"enabled": True, "containerPort": 8100}},
                 "securityContext": RESTRICTED_POD,
                 "containerSecurityContext": RESTRICTED_CONTAINER,
             },
         )
         self.alb_role_arn = alb_role.role_arn
-        self.kong_proxy_service = pulumi.Output.from_input(f"{args.ingress_namespace}/{KONG_FULLNAME}-proxy")
+        self.kong_proxy_service = pulumi.Output.from_input(f"{args.ingress_namespace}/{KONG_PROXY_SERVICE}")
+        self.alb_controller = alb
         self.ingress_class = KONG_INGRESS_CLASS
         self.register_outputs({"albRoleArn": self.alb_role_arn, "kongProxyService": self.kong_proxy_service, "ingressClass": self.ingress_class})
 

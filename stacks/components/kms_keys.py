@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-PURPOSES = ("database", "cache", "search", "buckets", "logs")
+PURPOSES = ("database", "cache", "search", "buckets", "logs", "secrets")  # secrets: the services' Secrets Manager secrets
 
 
 @dataclass

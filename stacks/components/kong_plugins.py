@@ -29,6 +29,7 @@ class KongPluginsArgs:
     jwks_url: pulumi.Input[str]
     ingress_class: str
     requests_per_minute: int
+    redis_host: str  # the addons layer's rate-limit store (RateLimitStore)
     depends_on: list[pulumi.Resource] = field(default_factory=list)  # the Kong release, which installs the CRDs
     labels: dict[str, str] = field(default_factory=dict)
 
@@ -69,8 +70,9 @@ class KongPlugins(pulumi.ComponentResource):
             config={
                 "minute": args.requests_per_minute,
                 "limit_by": "credential",  # per user (JWT subject), not per IP: users behind one NAT do not share a budget
-                # Counters per Kong pod: the effective limit is this times the replicas, with no shared store to lose.
-                "policy": "local",
+                # One count across every Kong replica (`local` would multiply the limit by their number).
+                "policy": "redis",
+                "redis": {"host": args.redis_host, "port": 6379, "database": 0, "timeout": 200},
                 "fault_tolerant": True,
                 "hide_client_headers": False,
             },

@@ -48,6 +48,7 @@ class PostgresDatabase(pulumi.ComponentResource):
     endpoint: pulumi.Output[str]
     port: pulumi.Output[int]
     master_secret_arn: pulumi.Output[str]
+    resource_id: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     replica_endpoints: pulumi.Output[list[str]]
 
@@ -161,6 +162,7 @@ class PostgresDatabase(pulumi.ComponentResource):
 
         self.arn = primary.arn
         self.identifier = primary.identifier
+        self.resource_id = primary.resource_id
         self.endpoint = primary.address
         self.port = primary.port
         self.master_secret_arn = primary.master_user_secrets.apply(lambda s: s[0].secret_arn if s else "")
@@ -170,6 +172,7 @@ class PostgresDatabase(pulumi.ComponentResource):
             {
                 "arn": self.arn,
                 "identifier": self.identifier,
+                "resource_id": self.resource_id,
                 "endpoint": self.endpoint,
                 "port": self.port,
                 "master_secret_arn": self.master_secret_arn,

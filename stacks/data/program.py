@@ -190,6 +190,8 @@ def program() -> None:
             "dbEndpoint": database.endpoint,
             "dbPort": database.port,
             "dbMasterSecretArn": database.master_secret_arn,
+            "dbResourceId": database.resource_id,
+            "secretsKeyArn": keys.arns["secrets"],
             "dbSecurityGroupId": database.security_group_id,
             "dbReplicaEndpoints": database.replica_endpoints,
             "redisReplicationGroupId": redis.replication_group_id,

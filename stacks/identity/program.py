@@ -6,6 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from stacks.components.app_clients import AppClients, AppClientsArgs
+from stacks.components.github_oidc_provider import GithubOidcProvider, GithubOidcProviderArgs
 from stacks.components.hosted_domain import HostedDomain, HostedDomainArgs
 from stacks.components.identity_providers import IdentityProviders, IdentityProvidersArgs, ProviderSpec
 from stacks.components.user_pool import UserPool, UserPoolArgs
@@ -70,6 +71,8 @@ def program() -> None:
     )
     domain = HostedDomain("hosted", HostedDomainArgs(prefix=config.require("hostedDomainPrefix"), user_pool_id=pool.pool_id, region=region))
 
+    github = GithubOidcProvider("github", GithubOidcProviderArgs(existing=config.require("githubOidcProvider"), tags=tags))
+
     issuer = pulumi.Output.concat("https://cognito-idp.", region, ".amazonaws.com/", pool.pool_id)
     export_outputs(
         Layer.IDENTITY,
@@ -86,5 +89,6 @@ def program() -> None:
             "hostedDomain": domain.hostname,
             "resourceServerIdentifier": clients.resource_server_identifier,
             "resourceServerScopes": clients.api_scopes,
+            "githubOidcProviderArn": github.arn,
         },
     )

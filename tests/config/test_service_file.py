@@ -110,3 +110,37 @@ def test_an_alias_inside_its_own_anchor_is_one_clear_error(text: str) -> None:
 def test_a_key_given_twice_is_a_problem_not_a_silent_override() -> None:
     problems = _problems(VALID.replace("port: 8000\n", "port: 8000\nport: 9000\n"))
     assert any(p.startswith("port: is given twice (first on line 3); keep one (line 4)") for p in problems), problems
+
+
+def test_a_file_written_before_the_service_stack_fields_keeps_its_meaning() -> None:
+    # VALID has no database, route, buckets, secrets or repository: the defaults are what such services were.
+    manifest = parse_service(VALID, source="service.yaml")
+    assert (manifest.database, manifest.route, manifest.buckets, manifest.secrets, manifest.repository) == (True, "public", [], ["app"], None)
+    assert manifest.github_environment("prod") == "production", "the skeleton's workflow deploys prod from GitHub environment 'production'"
+    assert manifest.github_environment("staging") == "staging"
+
+
+def test_route_database_and_github_environment_override_per_environment() -> None:
+    text = VALID.replace("  dev:\n", "  dev:\n    route: internal\n    database: false\n    github_environment: development\n", 1)
+    manifest = parse_service(text + "buckets: [uploads]\nsecrets: [app, stripe]\nrepository: acme-shop/orders\n", source="service.yaml")
+    dev, prod = manifest.for_environment("dev"), manifest.for_environment("prod")
+    assert (dev.route, dev.database, prod.route, prod.database) == ("internal", False, "public", True)
+    assert manifest.github_environment("dev") == "development"
+    assert (manifest.buckets, manifest.secrets, manifest.repository) == (["uploads"], ["app", "stripe"], "acme-shop/orders")
+
+
+@pytest.mark.parametrize(
+    ("addition", "path"),
+    [
+        ("route: everywhere\n", "route"),
+        ("buckets: [backups]\n", "buckets.0"),
+        ("buckets: [uploads, uploads]\n", "buckets"),
+        ("secrets: []\n", "secrets"),
+        ("secrets: [Bad_Name]\n", "secrets.0"),
+        ("repository: not-a-repo\n", "repository"),
+        ("database: maybe\n", "database"),
+    ],
+)
+def test_service_stack_fields_are_validated(addition: str, path: str) -> None:
+    problems = _problems(VALID + addition)
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:"), problems

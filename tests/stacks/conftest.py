@@ -26,30 +26,35 @@ def sample_platform() -> LoadedPlatform:
     return LoadedPlatform(parse_platform(sample_text(), source="built-in sample"), "built-in sample", True)
 
 
-def fake_upstream(layer: str, loaded: LoadedPlatform) -> dict[str, dict[str, Any]]:
-    """Unknown markers for every declared output of the layer's direct and indirect dependencies."""
+def fake_layer_outputs(layer: str, loaded: LoadedPlatform) -> dict[str, Any]:
+    """Unknown markers, of the declared types, for every output of one layer."""
     from stacks.outputs import OUTPUTS, Layer
 
     queue_names = [q.name for q in loaded.platform.messaging.queues]
     topics = list(loaded.platform.messaging.topics)
+    values: dict[str, Any] = {}
+    for name, kind in OUTPUTS[Layer(layer)].items():
+        marker = f"(known after apply: {layer}.{name})"
+        if kind is list:
+            values[name] = [f"(known after apply: {layer}.{name}[{i}])" for i in range(3)]
+        elif kind is dict:
+            keys = topics if name == "topicArns" else queue_names
+            values[name] = {k: f"(known after apply: {layer}.{name}.{k})" for k in keys}
+        elif kind is int:
+            values[name] = 5432
+        else:
+            values[name] = marker
+    return values
+
+
+def fake_upstream(layer: str, loaded: LoadedPlatform) -> dict[str, dict[str, Any]]:
+    """Unknown markers for every declared output of the layer's direct and indirect dependencies."""
     upstream: dict[str, dict[str, Any]] = {}
     pending = list(get_layer(layer).depends_on)
     while pending:
         dep = pending.pop()
         pending.extend(get_layer(dep).depends_on)
-        values: dict[str, Any] = {}
-        for name, kind in OUTPUTS[Layer(dep)].items():
-            marker = f"(known after apply: {dep}.{name})"
-            if kind is list:
-                values[name] = [f"(known after apply: {dep}.{name}[{i}])" for i in range(3)]
-            elif kind is dict:
-                keys = topics if name == "topicArns" else queue_names
-                values[name] = {k: f"(known after apply: {dep}.{name}.{k})" for k in keys}
-            elif kind is int:
-                values[name] = 5432
-            else:
-                values[name] = marker
-        upstream[f"platform-{dep}"] = values
+        upstream[f"platform-{dep}"] = fake_layer_outputs(dep, loaded)
     return upstream
 
 

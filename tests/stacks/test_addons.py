@@ -274,13 +274,12 @@ def test_rbac_read_only_for_developers_and_deployer_per_app_namespace(layer_plan
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_kong_behind_internal_nlb_with_jwt_and_per_user_rate_limit(layer_plan, env: str) -> None:
+def test_kong_behind_the_public_alb_with_jwt_and_per_user_rate_limit(layer_plan, env: str) -> None:
     plan = layer_plan("addons", env)
     kong = releases(plan)["kong"]
     proxy = kong.inputs["values"]["proxy"]
-    assert proxy["type"] == "LoadBalancer", f"{kong.name}: proxy must be a LoadBalancer service"
-    assert proxy["annotations"]["service.beta.kubernetes.io/aws-load-balancer-scheme"] == "internal", f"{kong.name}: proxy NLB must be internal"
-    assert proxy["annotations"]["service.beta.kubernetes.io/aws-load-balancer-type"] == "external", f"{kong.name}: NLB made by the ALB controller"
+    assert proxy["type"] == "ClusterIP", f"{kong.name}: the proxy has no load balancer of its own; the public entry's ALB is its way in"
+    assert "annotations" not in proxy, f"{kong.name}: no NLB annotations on the proxy"
     assert releases(plan)["aws-load-balancer-controller"].urn in kong.dependencies, f"{kong.name}: must wait for the ALB controller"
     plugins = {p.inputs["metadata"]["name"]: p for p in of_type(plan, "kubernetes:configuration.konghq.com/v1:KongClusterPlugin")}
     jwt = plugins["platform-jwt"]
@@ -291,6 +290,8 @@ def test_kong_behind_internal_nlb_with_jwt_and_per_user_rate_limit(layer_plan, e
     assert limit.inputs["plugin"] == "rate-limiting", f"{limit.name}: rate-limiting plugin"
     assert limit.inputs["config"]["limit_by"] in ("consumer", "credential"), f"{limit.name}: must limit per user, not per IP"
     assert limit.inputs["config"]["minute"] == 600, f"{limit.name}: per-user limit from config"
+    assert limit.inputs["config"]["policy"] == "redis", f"{limit.name}: one count across replicas (local multiplies the limit by them)"
+    assert limit.inputs["config"]["redis"]["host"] == plan.outputs["rateLimitRedisHost"], f"{limit.name}: counts in the rate-limit store"
     for p in plugins.values():
         assert kong.urn in p.dependencies, f"{p.name}: must wait for the Kong release (CRDs)"
         assert p.inputs["metadata"]["annotations"]["kubernetes.io/ingress.class"] == "kong", f"{p.name}: must target the kong ingress class"
@@ -404,9 +405,12 @@ def test_every_app_namespace_gets_deny_policies_a_deployer_role_and_gateway_reac
         assert {"default-deny", "allow-dns", "allow-from-gateway"} <= mine, f"namespace {ns}: policies {sorted(mine)}"
         roles = [r for r in of_type(plan, "kubernetes:rbac.authorization.k8s.io/v1:Role") if r.inputs["metadata"]["namespace"] == ns]
         assert len(roles) == 1, f"namespace {ns}: needs one app-deployer Role"
+    # Kong reaches app namespaces by their label, so a service stack's own namespace is covered too.
     to_apps = next(p for p in of_type(plan, NETPOL) if p.inputs["metadata"]["namespace"] == "ingress" and p.inputs["metadata"]["name"] == "allow-to-apps")
-    reached = {peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] for peer in to_apps.inputs["spec"]["egress"][0]["to"]}
-    assert reached == {"apps", "orders"}, f"{to_apps.name}: Kong must reach every app namespace, reaches {sorted(reached)}"
+    (peer,) = to_apps.inputs["spec"]["egress"][0]["to"]
+    assert peer == {"namespaceSelector": {"matchLabels": {"platform.io/namespace-role": "app"}}}, f"{to_apps.name}: Kong must reach app namespaces by label, not {peer}"
+    labelled = {n.inputs["metadata"]["name"] for n in of_type(plan, "kubernetes:core/v1:Namespace") if n.inputs["metadata"]["labels"].get("platform.io/namespace-role") == "app"}
+    assert labelled == {"apps", "orders"}, f"every app namespace must carry the app label, labelled: {sorted(labelled)}"
 
 
 @pytest.mark.parametrize("env", ENVS)

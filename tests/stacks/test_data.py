@@ -16,7 +16,7 @@ from stacks.components.backup_plan import BACKUP_TAG_KEY, BACKUP_TAG_VALUE
 from tests.stacks.conftest import assert_platform_tags, fake_upstream, named, of_type, one_of_type, sample_platform
 
 ENVS = ["dev", "prod"]
-PURPOSES = ["database", "cache", "search", "buckets", "logs"]
+PURPOSES = ["database", "cache", "search", "buckets", "logs", "secrets"]
 ISOLATED = [f"(known after apply: network.isolatedSubnetIds[{i}])" for i in range(3)]
 VPC_ID = "(known after apply: network.vpcId)"
 CLUSTER_SGS = {"(known after apply: cluster.nodeSecurityGroupId)"}

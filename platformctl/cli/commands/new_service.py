@@ -77,7 +77,7 @@ def new_service(
     err.print("\nNext:")
     for step in result.next_steps:
         err.print(f"  {step}", markup=False)
-    err.print("\nBefore CI can deploy it, see the setup steps at the top of .github/workflows/ci.yaml.")
+    err.print("\nBefore CI can deploy it, `platformctl service up --env ENV` creates its roles; see the top of .github/workflows/ci.yaml.")
 
 
 def _ask_owner() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from platformctl.config.platform_file import Platform
+from platformctl.config.stack_config import network
 
 # Every chart pinned to an exact version: an add-on upgrade is a reviewed change here, never a surprise.
 # Karpenter publishes only to an OCI registry, which Helm cannot use as a `--repo`: its chart is the oci:// reference.
@@ -65,4 +66,6 @@ def build(platform: Platform, env: str) -> dict[str, Any]:
         "rateLimitPerMinute": addons.rate_limit_per_minute,
         "developersGroup": addons.developers_group,
         "deployersGroup": addons.deployers_group,
+        # Where the public entry's ALB lives: Kong's proxy admits traffic from these subnets only.
+        "publicSubnetCidrs": network.build(platform, env)["publicSubnetCidrs"],
     }

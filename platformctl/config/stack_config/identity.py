@@ -54,4 +54,6 @@ def build(platform: Platform, env: str) -> dict[str, Any]:
         "refreshTokenValidityDays": identity.refresh_token_days,
         "smsMfa": identity.sms_mfa,
         "selfSignUp": identity.self_sign_up,
+        # IAM allows one provider per issuer and account: an environment sharing an account with one that created it names its ARN.
+        "githubOidcProvider": identity.github_oidc_provider_arn or "create",
     }
