@@ -10,8 +10,8 @@ from platformctl.errors import UsageError
 from platformctl.plan.model import Plan
 
 
-def write_plan(plan: Plan, path: Path) -> None:
-    """Write the plan's JSON to path atomically (a temporary file renamed into place).
+def write_plan(plan: Plan, path: Path, text: str | None = None) -> None:
+    """Write the plan's JSON (or the given document text) to path atomically (a temporary file renamed into place).
 
     Raises:
         UsageError: the folder does not exist or is not writable.
@@ -22,7 +22,7 @@ def write_plan(plan: Plan, path: Path) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".plan-", suffix=".json", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(plan.to_json())
+            handle.write(plan.to_json() if text is None else text)
         os.replace(tmp, path)
     except OSError as exc:
         raise UsageError(f"Cannot write {path}: {exc.strerror}.", hint="Pass an --out path in a writable folder.") from None
