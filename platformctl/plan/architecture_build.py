@@ -9,17 +9,31 @@ GLOBAL_TYPES = ("cloudfront/distribution", "route53/zone", "route53/record", "ro
 TIERS = (("public", "Public subnets"), ("private", "Private (app) subnets"), ("isolated", "Isolated (data) subnets"))
 
 
-def build_architecture(plan: Plan) -> Architecture:
-    """The plan as regions, VPC tiers, services and the links between them (DR links marked)."""
+def build_architecture(plan: Plan, monthly_by_region: dict[str, float] | None = None) -> Architecture:
+    """The plan as regions, VPC tiers, services and the links between them (DR links marked).
+
+    Args:
+        plan: the plan.
+        monthly_by_region: the cost estimate's sums per region ("global" for global services), shown in the frames' titles.
+    """
+    costs = monthly_by_region or {}
+
+    def priced(title: str, *regions: str) -> str:
+        total = sum(costs.get(r, 0.0) for r in regions)
+        return f"{title} · ≈ ${total:,.0f}/month" if total else title
+
     resources = cloud_resources(plan)
     edge = [r for r in resources if r.type.split(":")[1] in GLOBAL_TYPES or _cloudfront_acl(r)]
     rest = [r for r in resources if r not in edge]
     regions = [(plan.primary_region, "primary", "Primary region"), (plan.dr_region, "dr", "DR region (pilot light)")]
     groups = [_edge_group(RegionResources(edge))]
+    # us-east-1 holds what CloudFront needs (its certificate, WAF and log delivery) when it is neither region.
+    edge_regions = ["global"] + (["us-east-1"] if "us-east-1" not in (plan.primary_region, plan.dr_region) else [])
+    groups[0].title = priced(groups[0].title, *edge_regions)
     for region, key, title in regions:
         here = RegionResources([r for r in rest if (r.region or plan.primary_region) == region])
         if here.resources:
-            groups.append(_region_group(here, key, f"{title} · {region}"))
+            groups.append(_region_group(here, key, priced(f"{title} · {region}", region)))
     arch = Architecture(title=f"{plan.organisation} · {plan.environment}", groups=groups, links=[])
     arch.links = [link for link in _links(plan, resources) if link.source in arch.box_ids() and link.target in arch.box_ids()]
     return arch

@@ -39,7 +39,8 @@ def to_dot(arch: Architecture) -> str:
     lines = [
         "digraph architecture {",
         f'  graph [rankdir=TB, compound=true, newrank=true, nodesep=0.35, ranksep=0.9, pad=0.4, fontname="{FONT}", fontsize=22, '
-        f'labelloc=t, label=<<b>{escape(arch.title)}</b>>, bgcolor="white"];',
+        f'labelloc=t, label=<<b>{escape(arch.title)}</b><br/><font point-size="12" color="{DR_COLOUR}">'
+        f'red dashed arrows: replication and failover to the DR region</font>>, bgcolor="white"];',
         f'  node [shape=box, style="rounded,filled", fontname="{FONT}", fontsize=11, penwidth=1.6, margin="0.14,0.08"];',
         f'  edge [fontname="{FONT}", fontsize=10, color="#5A6B86", fontcolor="#3B4A60", arrowsize=0.7, penwidth=1.2];',
     ]
@@ -122,14 +123,23 @@ def render_diagram(plan: Plan, path: Path) -> None:
     dot = shutil.which("dot")
     if dot is None:
         raise MissingToolError("Drawing the diagram needs graphviz's `dot`, which is not on PATH.", hint=INSTALL_HINT)
-    source = to_dot(build_architecture(plan))
+    from platformctl.plan.cost import estimate_cost
+
+    source = to_dot(build_architecture(plan, estimate_cost(plan).by_region))
     fd, tmp = tempfile.mkstemp(prefix=".diagram-", suffix=path.suffix, dir=folder)
     os.close(fd)
     try:
         done = subprocess.run([dot, f"-T{fmt}", "-o", tmp], input=source, capture_output=True, text=True, timeout=60, check=False)
         if done.returncode != 0:
             raise PlatformctlError(f"graphviz could not draw the diagram: {done.stderr.strip()[:300]}", hint="Run with --traceback and report it as a bug.")
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a diagram is read like any other file
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
