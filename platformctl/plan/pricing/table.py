@@ -93,7 +93,8 @@ class PriceTable(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: str
-    prices_as_of: str
+    prices_as_of: str  # when AWS published these prices
+    compiled_on: str  # when this table was written
     currency: str
     hours_per_month: float
     source: str
