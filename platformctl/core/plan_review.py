@@ -24,14 +24,17 @@ def check_review_inputs(*, plan_env: str, compare_with: Path | None, diagram: Pa
         The old plan when compare_with is given.
     Raises:
         UsageError: the old plan is broken or of another environment; the diagram path is not .svg/.png.
+        MissingToolError: a diagram is asked for and graphviz is not installed.
     """
-    from platformctl.plan.diagram import FORMATS
+    from platformctl.plan.diagram import FORMATS, require_dot
     from platformctl.plan.plan_file import read_plan
 
-    if diagram is not None and diagram.suffix.lower() not in FORMATS:
-        from platformctl.errors import UsageError
+    if diagram is not None:
+        if diagram.suffix.lower() not in FORMATS:
+            from platformctl.errors import UsageError
 
-        raise UsageError(f"Cannot draw {diagram}: the diagram is written as .svg or .png.", hint="Pass --diagram with a file name ending in .svg or .png.")
+            raise UsageError(f"Cannot draw {diagram}: the diagram is written as .svg or .png.", hint="Pass --diagram with a file name ending in .svg or .png.")
+        require_dot()
     return read_plan(compare_with, environment=plan_env) if compare_with is not None else None
 
 

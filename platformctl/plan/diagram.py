@@ -107,6 +107,18 @@ def _node(box: Box) -> str:
     return f'{box.id} [id="{box.id}", label={label}, color="{stroke}", fillcolor="{fill}"];'
 
 
+def require_dot() -> str:
+    """The path of graphviz's `dot`.
+
+    Raises:
+        MissingToolError: it is not installed.
+    """
+    dot = shutil.which("dot")
+    if dot is None:
+        raise MissingToolError("Drawing the diagram needs graphviz's `dot`, which is not on PATH.", hint=INSTALL_HINT)
+    return dot
+
+
 def render_diagram(plan: Plan, path: Path) -> None:
     """Draw the plan's architecture into path (.svg or .png), written atomically.
 
@@ -120,9 +132,7 @@ def render_diagram(plan: Plan, path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UsageError(f"Cannot write {path}: the folder {folder} does not exist.", hint="Create the folder or pass another --diagram path.")
-    dot = shutil.which("dot")
-    if dot is None:
-        raise MissingToolError("Drawing the diagram needs graphviz's `dot`, which is not on PATH.", hint=INSTALL_HINT)
+    dot = require_dot()
     from platformctl.plan.cost import estimate_cost
 
     source = to_dot(build_architecture(plan, estimate_cost(plan).by_region))

@@ -85,6 +85,13 @@ def test_bad_review_options_fail_fast_with_exit_2_and_write_nothing(capsys, in_t
     assert not (in_tmp / "plan.json").exists()
 
 
+def test_missing_graphviz_is_exit_3_before_the_plan_runs(capsys, in_tmp, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", str(in_tmp))
+    result = run(capsys, "plan", "--env", "prod", "--layer", LAYER, "--diagram", "d.svg")
+    assert result.code == 3 and "apt-get install graphviz" in result.stderr
+    assert f"planning {LAYER}" not in result.stderr and not (in_tmp / "d.svg").exists()
+
+
 def test_prod_with_diagram_and_compare(capsys, in_tmp) -> None:
     """The issue's 'done when': `plan --env prod --diagram d.svg --compare old.json` on the whole sample platform."""
     if shutil.which("dot") is None:
