@@ -25,7 +25,8 @@ def build_architecture(plan: Plan, monthly_by_region: dict[str, float] | None = 
     resources = cloud_resources(plan)
     edge = [r for r in resources if r.type.split(":")[1] in GLOBAL_TYPES or _cloudfront_acl(r)]
     rest = [r for r in resources if r not in edge]
-    regions = [(plan.primary_region, "primary", "Primary region"), (plan.dr_region, "dr", "DR region (pilot light)")]
+    dr_compute = any(r.region == plan.dr_region and r.type in ("aws:eks/cluster:Cluster", "aws:rds/instance:Instance") for r in rest)
+    regions = [(plan.primary_region, "primary", "Primary region"), (plan.dr_region, "dr", "DR region (pilot light)" if dr_compute else "DR region")]
     groups = [_edge_group(RegionResources(edge))]
     # us-east-1 holds what CloudFront needs (its certificate, WAF and log delivery) when it is neither region.
     edge_regions = ["global"] + (["us-east-1"] if "us-east-1" not in (plan.primary_region, plan.dr_region) else [])
@@ -144,7 +145,7 @@ def _isolated(rs: RegionResources, key: str) -> list[Box]:
     for cache in rs.of("elasticache/replicationGroup"):
         shards, replicas_per = cache.inputs.get("numNodeGroups", 1), cache.inputs.get("replicasPerNodeGroup", 0)
         boxes.append(Box(f"{key}_redis", "ElastiCache Redis", "database",
-                         [f"{shards:g} shards × {1 + replicas_per:g} nodes", f"{cache.inputs.get('nodeType')}, TLS + IAM auth"]))
+                         [f"{_plural(shards, 'shard')} × {_plural(1 + replicas_per, 'node')}", f"{cache.inputs.get('nodeType')}, TLS + IAM auth"]))
     for domain in rs.of("opensearch/domain"):
         config = domain.inputs.get("clusterConfig") or {}
         masters = f" + {config.get('dedicatedMasterCount', 0):g} masters" if config.get("dedicatedMasterEnabled") else ""
@@ -246,3 +247,7 @@ def _merge(links: list[Link]) -> list[Link]:
         else:
             merged.setdefault(key, link)
     return list(merged.values())
+
+
+def _plural(count: float, noun: str) -> str:
+    return f"{count:g} {noun}" + ("" if count == 1 else "s")

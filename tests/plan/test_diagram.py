@@ -70,6 +70,8 @@ def test_the_svg_holds_the_nodes_and_the_dr_arrows(prod_plan: Plan, tmp_path: Pa
                   "PostgreSQL cross-region replica", "Cluster add-ons", "Cognito user pool", "async replica", "S3 replication"):
         assert words in texts, f"{words!r} is not in the diagram"
     assert not list(root.iter(f"{SVG}image")), "the SVG must stand alone (no linked image files)"
+    frame_x = {g.get("id"): float(next(g.iter(f"{SVG}text")).get("x", "nan")) for g in groups if g.get("id") in ("group-primary_region", "group-dr_region")}
+    assert frame_x["group-primary_region"] < frame_x["group-dr_region"], "the primary is drawn left of the DR region, so DR arrows read left to right"
 
 
 def test_a_png_is_produced(prod_plan: Plan, tmp_path: Path) -> None:
