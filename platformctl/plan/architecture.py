@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-from platformctl.plan.model import UNKNOWN_PREFIX, Plan, PlanResource
+from platformctl.plan.model import Plan, PlanResource
 
 Kind = Literal["compute", "database", "network", "storage", "integration", "security", "management", "edge", "people"]
 
@@ -60,13 +60,6 @@ class Architecture:
 
     def box_ids(self) -> set[str]:
         return {i for g in self.groups for i in g.box_ids()}
-
-
-def referenced_name(value: object) -> str | None:
-    """The resource name inside an unknown value such as "(known after apply: NAME.arn)"."""
-    if isinstance(value, str) and value.startswith(UNKNOWN_PREFIX):
-        return value[len(UNKNOWN_PREFIX):].rstrip(")").split(".", 1)[0]
-    return None
 
 
 class RegionResources:

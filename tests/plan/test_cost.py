@@ -115,3 +115,11 @@ def test_sample_prod_plan_within_a_justified_range(prod_plan: Plan) -> None:
 
 def test_estimate_is_stable_json(prod_plan: Plan) -> None:
     assert estimate_cost(prod_plan).model_dump_json() == estimate_cost(prod_plan).model_dump_json()
+
+
+def test_every_region_prices_the_same_things() -> None:
+    """A plan moved to another region of the table must not turn priced resources into unpriced ones."""
+    regions = shipped_table().regions
+    shapes = {name: {k: sorted(v) if isinstance(v, dict) else None for k, v in prices.model_dump().items()} for name, prices in regions.items()}
+    first = next(iter(shapes.values()))
+    assert all(shape == first for shape in shapes.values()), {n: s for n, s in shapes.items() if s != first}
