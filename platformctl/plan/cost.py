@@ -65,7 +65,7 @@ class CostEstimate(BaseModel):
 
 
 def _cents(value: float) -> float:
-    return round(value + 0.0, 2)
+    return round(value, 2)
 
 
 # Billed globally whatever region the provider had; shown as such so the regions' sums stay honest.
