@@ -8,18 +8,17 @@ import pytest
 
 from platformctl.plan.model import Plan, PlanResource
 
-_PLANS: dict[str, Plan] = {}
-
 
 @pytest.fixture(scope="session")
 def prod_plan() -> Plan:
-    """The whole sample platform in prod, planned once per test session (about 5 s)."""
-    if "prod" not in _PLANS:
-        from platformctl.core.planning import build_plan
-        from tests.stacks.conftest import sample_platform
+    """The whole sample platform in prod, planned once per test session (about 5 s): the stack tests' cache is shared."""
+    from platformctl.core.planning import build_plan
+    from tests.stacks.conftest import _CACHE, sample_platform
 
-        _PLANS["prod"] = build_plan(loaded=sample_platform(), env="prod")
-    return _PLANS["prod"]
+    key = ("full", "prod")
+    if key not in _CACHE:
+        _CACHE[key] = build_plan(loaded=sample_platform(), env="prod")
+    return _CACHE[key]
 
 
 def resource(type_: str, name: str, inputs: dict[str, Any] | None = None, *, layer: str = "data", region: str = "eu-west-1") -> PlanResource:
