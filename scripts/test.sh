@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System tools the integration and end-to-end tests start for real (PostgreSQL, Redis).
+# System tools the integration and end-to-end tests start for real (PostgreSQL, Redis), and graphviz for diagrams.
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)  # plan --diagram
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq

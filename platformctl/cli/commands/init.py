@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from platformctl.cli import console
+from platformctl.cli.options import PlatformFileOption
 from platformctl.config.organisation_name import ORG_HELP
 
 
@@ -21,8 +22,21 @@ def init(
     ),
     path: Path = typer.Option(Path("platform.yaml"), "--path", metavar="FILE", help="Write the file here; `-` prints it to stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
+    ci: str | None = typer.Option(
+        None, "--ci", metavar="CI", help="Instead, write the platform repository's CI workflow for this CI (github), for the environments of platform.yaml."
+    ),
+    platform_file: Path | None = PlatformFileOption,
 ) -> None:
-    """Write a commented platform.yaml with dev, staging and prod environments; it never overwrites without --force."""
+    """Write a commented platform.yaml with dev, staging and prod environments; it never overwrites without --force.
+
+    With `--ci github`, write `.github/workflows/platform.yml` instead: pull requests get the plan, its diff
+    against the base branch, the cost delta and the policy verdicts; merges run `platformctl up` with OIDC credentials.
+    """
+    if ci is not None:
+        from platformctl.cli.init_ci import init_ci
+
+        init_ci(provider=ci, platform_file=platform_file, force=force)
+        return
     from platformctl.config.sample import PlatformFileContext
     from platformctl.core.initialise import write_platform_file
 

@@ -53,17 +53,22 @@ def plan(
         outcome = plan_service(_request(env, directory, platform_file), engine=ctx.obj.planning_engine(), on_event=on_event)
     if outcome.is_sample:
         stderr.print("No platform.yaml here: planned against the built-in sample platform.")
-    if out is not None:
-        write_plan(outcome.plan, out)
-    if json_output:
-        console.write_data(outcome.plan.to_json())
-    else:
-        from platformctl.cli.plan_view import layer_tree, summary_table
+    # The same document and readers as `platformctl plan`: the plan with its cost beside it.
+    from platformctl.cli.plan_review_hooks import show_review
+    from platformctl.core.plan_review import review_plan
+    from platformctl.plan.document import plan_document
 
-        stdout = console.out()
-        for layer_plan in outcome.plan.layers:
-            stdout.print(layer_tree(layer_plan))
-        stdout.print(summary_table(outcome.plan))
+    review = review_plan(plan=outcome.plan)
+    document = plan_document(outcome.plan, review.estimate)
+    if out is not None:
+        write_plan(outcome.plan, out, document)
+    if json_output:
+        console.write_data(document)
+    else:
+        from platformctl.cli.plan_view import print_plan
+
+        print_plan(console.out(), outcome.plan, trees=True)
+    show_review(outcome.plan, review, cost_only=False, output_format="text", json_output=json_output)
     if out is not None:
         stderr.print(f"Wrote the plan to {out}.")
     stderr.print(f"Next: `platformctl service up --env {env}` creates it (AWS credentials and the Pulumi CLI needed).")

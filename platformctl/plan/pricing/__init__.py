@@ -1,0 +1,1 @@
+"""The price table the cost estimate reads: versioned, dated AWS list prices shipped with the package."""
