@@ -9,7 +9,7 @@ import typer
 
 from platformctl import __version__
 from platformctl.cli import boundary
-from platformctl.cli.commands import dev, doctor, init, new_service, plan, render
+from platformctl.cli.commands import deploy, dev, doctor, history, init, new_service, plan, render, rollback
 from platformctl.config.env_vars import TRACEBACK
 
 app = typer.Typer(
@@ -49,6 +49,9 @@ app.command("doctor")(doctor.doctor)
 app.command("new-service")(new_service.new_service)
 app.command("dev")(dev.dev)
 app.command("render")(render.render)
+app.command("deploy")(deploy.deploy)
+app.command("history")(history.history)
+app.command("rollback")(rollback.rollback)
 
 
 def main(argv: list[str] | None = None) -> None:

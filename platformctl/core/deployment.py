@@ -22,6 +22,7 @@ from platformctl.core.rendering import DigestResolver, RenderRequest, prepare
 from platformctl.errors import UsageError
 from platformctl.kubernetes.api import KubeApi
 from platformctl.kubernetes.apply import apply_all, diff_all
+from platformctl.kubernetes.connection import ClusterRef
 from platformctl.kubernetes.history import History, Revision
 from platformctl.kubernetes.inventory import find_stale, group_kinds, with_group_kinds
 from platformctl.kubernetes.lease import DeployLock
@@ -119,10 +120,16 @@ def _wait_secret(api: KubeApi, clock: Clock, namespace: str, name: str, tick: Ca
         clock.sleep(2)
 
 
+class Connector(Protocol):
+    """Builds the API client of an environment's cluster (EKS through AWS, or a kubeconfig context)."""
+
+    def __call__(self, ref: ClusterRef, /) -> KubeApi: ...
+
+
 def deploy(
     request: DeployRequest,
     *,
-    api: KubeApi,
+    connect: Connector,
     clock: Clock,
     resolve_digest: DigestResolver,
     on_event: Callable[[DeployEvent], None] = lambda event: None,
@@ -144,6 +151,7 @@ def deploy(
         resolve_digest=resolve_digest,
     )
     ctx = base.context
+    api = connect(ClusterRef(request.env, base.cluster_name, base.region))
     report = DeployReport(service=ctx.service, env=request.env, namespace=ctx.namespace, image=base.image.pinned, digest=base.image.digest or "")
     run = _Run(report, clock, on_event)
     if api.get("v1", "Namespace", ctx.namespace) is None:

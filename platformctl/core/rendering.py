@@ -41,6 +41,7 @@ class Prepared:
     rendered: RenderedService
     organisation: str
     region: str
+    cluster_name: str
 
 
 def prepare(request: RenderRequest, *, resolve_digest: DigestResolver) -> Prepared:
@@ -84,4 +85,10 @@ def prepare(request: RenderRequest, *, resolve_digest: DigestResolver) -> Prepar
         secret_digest=request.secret_digest,
     )
     context = build_context(inputs)
-    return Prepared(manifest, image, context, render_service(context), platform.organisation, platform.regions.primary)
+    return Prepared(manifest, image, context, render_service(context), platform.organisation, platform.regions.primary, outputs.cluster.cluster_name)
+
+
+def is_production(directory: Path, env: str, platform_file: Path | None) -> bool:
+    """Whether env is production in the platform that applies here (unknown environments are left to the use case to refuse)."""
+    platform = load_platform(platform_file, cwd=directory).platform
+    return env in platform.environments and platform.is_production(env)

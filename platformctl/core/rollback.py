@@ -21,12 +21,13 @@ from platformctl.core.deploy_report import DeployEvent, DeployReport
 from platformctl.errors import UsageError
 from platformctl.kubernetes.api import KubeApi
 from platformctl.kubernetes.apply import apply_all
+from platformctl.kubernetes.connection import ClusterRef
 from platformctl.kubernetes.history import History, Revision
 from platformctl.kubernetes.lease import DeployLock
 from platformctl.kubernetes.rollout import RolloutResult, Target, wait_for_rollout
 
 if TYPE_CHECKING:
-    from platformctl.core.deployment import _Run
+    from platformctl.core.deployment import Connector, _Run
 
 
 @dataclass(frozen=True)
@@ -38,25 +39,27 @@ class ServiceTarget:
     platform_file: Path | None = None
 
 
-def _locate(target: ServiceTarget) -> tuple[str, str]:
-    """(service name, namespace). Raises UsageError for an unknown environment or a broken service.yaml."""
+def _locate(target: ServiceTarget) -> tuple[str, str, ClusterRef]:
+    """(service name, namespace, cluster). Raises UsageError for an unknown environment or a broken service.yaml."""
     loaded = load_platform(target.platform_file, cwd=target.directory)
     if target.env not in loaded.platform.environments:
         raise UsageError(
             f"There is no environment {target.env!r} in {loaded.source}.", hint=f"Choose one of: {', '.join(sorted(loaded.platform.environments))}."
         )
     manifest = load_service(target.directory)
-    return manifest.name, manifest.namespace or names.namespace(manifest.name)
+    platform = loaded.platform
+    cluster = ClusterRef(target.env, names.cluster_name(platform.organisation, target.env), platform.regions.primary)
+    return manifest.name, manifest.namespace or names.namespace(manifest.name), cluster
 
 
 def _history(api: KubeApi, service: str, namespace: str) -> History:
     return History(api, namespace, names.history_name(service), {"app.kubernetes.io/name": service, "app.kubernetes.io/managed-by": "platformctl"})
 
 
-def read_history(target: ServiceTarget, *, api: KubeApi) -> list[Revision]:
+def read_history(target: ServiceTarget, *, connect: Connector) -> list[Revision]:
     """Every recorded revision of the service in the environment, oldest first."""
-    service, namespace = _locate(target)
-    return _history(api, service, namespace).revisions()
+    service, namespace, cluster = _locate(target)
+    return _history(connect(cluster), service, namespace).revisions()
 
 
 def _bodies(text: str) -> list[dict[str, Any]]:
@@ -120,7 +123,7 @@ def rollback(
     to_revision: int | None,
     timeout_seconds: float,
     who: str,
-    api: KubeApi,
+    connect: Connector,
     clock: Clock,
     on_event: Callable[[DeployEvent], None] = lambda event: None,
 ) -> DeployReport:
@@ -131,7 +134,8 @@ def rollback(
     """
     from platformctl.core.deployment import LOCK_TTL_SECONDS, _Run
 
-    service, namespace = _locate(target)
+    service, namespace, cluster = _locate(target)
+    api = connect(cluster)
     history = _history(api, service, namespace)
     revisions = history.revisions()
     if to_revision is not None:

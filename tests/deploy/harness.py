@@ -9,6 +9,7 @@ from typing import Any
 from platformctl.core.deploy_report import DeployEvent, DeployReport
 from platformctl.core.deployment import DeployRequest, Verifier, deploy
 from platformctl.kubernetes.api import DynamicKubeApi
+from platformctl.kubernetes.connection import ClusterRef
 from platformctl.paths import skeleton_dir
 from tests.kube_standin.fixtures import Cluster
 from tests.rendering.deploy_fixtures import OUTPUTS, REPOSITORY, no_registry
@@ -49,6 +50,7 @@ class Deployer:
     tmp: Path
     clock: FakeClock = field(default_factory=FakeClock)
     events: list[DeployEvent] = field(default_factory=list)
+    connected: list[ClusterRef] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.cluster.standin.watch_cap_seconds = 0.05  # a quiet watch ends quickly; the fake clock counts its full window
@@ -61,8 +63,12 @@ class Deployer:
 
     def deploy(self, label: str, env: str = "staging", *, verifier: Verifier | None = None, **changes: Any) -> DeployReport:
         return deploy(
-            self.request(label, env, **changes), api=self.api, clock=self.clock, resolve_digest=no_registry, on_event=self.events.append, verifier=verifier
+            self.request(label, env, **changes), connect=self.connect, clock=self.clock, resolve_digest=no_registry, on_event=self.events.append, verifier=verifier
         )
+
+    def connect(self, ref: ClusterRef) -> DynamicKubeApi:
+        self.connected.append(ref)
+        return self.api
 
     def live(self, kind: str, name: str, api_version: str = "apps/v1") -> dict[str, Any] | None:
         return self.cluster.store.find((api_version, kind, NAMESPACE, name))

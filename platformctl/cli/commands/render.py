@@ -8,12 +8,13 @@ import typer
 
 from platformctl.cli import console
 from platformctl.cli.options import PlatformFileOption
+from platformctl.config import env_vars
 
 OutputsOption = typer.Option(
     None,
     "--outputs",
     help="JSON file of the environment's layer outputs (`pulumi stack output --json` per layer, keyed by layer name).",
-    envvar="PLATFORMCTL_OUTPUTS_FILE",
+    envvar=env_vars.OUTPUTS_FILE,
     dir_okay=False,
 )
 ServiceDirOption = typer.Option(Path("."), "--dir", help="The service's folder, holding service.yaml.", file_okay=False)
