@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from platformctl.config.env_vars import KUBECONFIG
 from platformctl.errors import MissingToolError
@@ -29,8 +30,8 @@ def _cache_dir() -> Path:
     return path
 
 
-def connect_eks(ref: ClusterRef) -> DynamicKubeApi:
-    """Describe the cluster and sign a token with the caller's AWS credentials.
+def eks_configuration(ref: ClusterRef) -> Any:
+    """A kubernetes client Configuration for the EKS cluster: its endpoint, its CA, a token signed with the caller's AWS credentials.
 
     Raises:
         UsageError: no such cluster. MissingToolError: no AWS credentials or region.
@@ -47,7 +48,14 @@ def connect_eks(ref: ClusterRef) -> DynamicKubeApi:
     with tempfile.NamedTemporaryFile("wb", prefix=f"{ref.name}-ca-", suffix=".pem", dir=_cache_dir(), delete=False) as handle:
         handle.write(cluster.certificate_authority)
     configuration.ssl_ca_cert = handle.name
-    return DynamicKubeApi(client.ApiClient(configuration), discovery_cache=str(_cache_dir() / f"discovery-{ref.name}.json"))
+    return configuration
+
+
+def connect_eks(ref: ClusterRef) -> DynamicKubeApi:
+    """The environment's EKS cluster, reached with the caller's AWS identity."""
+    from kubernetes import client
+
+    return DynamicKubeApi(client.ApiClient(eks_configuration(ref)), discovery_cache=str(_cache_dir() / f"discovery-{ref.name}.json"))
 
 
 def connect_kubeconfig(ref: ClusterRef) -> DynamicKubeApi:

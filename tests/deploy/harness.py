@@ -63,7 +63,12 @@ class Deployer:
 
     def deploy(self, label: str, env: str = "staging", *, verifier: Verifier | None = None, **changes: Any) -> DeployReport:
         return deploy(
-            self.request(label, env, **changes), connect=self.connect, clock=self.clock, resolve_digest=no_registry, on_event=self.events.append, verifier=verifier
+            self.request(label, env, **changes),
+            connect=self.connect,
+            clock=self.clock,
+            resolve_digest=no_registry,
+            on_event=self.events.append,
+            verifier=verifier,
         )
 
     def connect(self, ref: ClusterRef) -> DynamicKubeApi:

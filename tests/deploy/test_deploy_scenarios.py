@@ -9,6 +9,7 @@ import pytest
 
 from platformctl.errors import ExitCode
 from platformctl.kubernetes.api import ApplyConflict
+from platformctl.kubernetes.connection import ClusterRef
 from platformctl.kubernetes.history import History
 from platformctl.kubernetes.lease import LockHeld
 from tests.deploy.harness import NAMESPACE, Deployer, digest_fragment
@@ -35,6 +36,7 @@ def test_a_healthy_rollout_is_deployed_recorded_and_unlocked(deployer: Deployer)
     report = deployer.deploy("good1")
     assert report.outcome == "deployed" and report.exit_code == ExitCode.OK, report.message
     assert report.revision == 1 and _history(deployer) == [(1, "deployed")]
+    assert deployer.connected == [ClusterRef("staging", "acme-prod", "eu-west-1")], "the cluster named by the layer outputs"
     assert [s.name for s in report.steps] == ["lock", "apply basics", "wait for secrets", "migrate", "apply workload and route", "wait for rollout", "prune"]
     assert any("Running upgrade" in line for line in report.migration_log)
     assert _lease(deployer) is None, "the lock is released"
@@ -235,3 +237,23 @@ def test_verification_fails_closed_and_rolls_back(deployer: Deployer) -> None:
 
     assert deployer.deploy("good3", verify_minutes=5, verifier=healthy).outcome == "deployed"
     assert calls == [{"service": "skeleton", "env": "staging", "version": "good3", "minutes": 5}]
+
+
+def test_datadog_over_threshold_rolls_back(deployer: Deployer) -> None:
+    from platformctl.metrics.datadog import DatadogVerifier, Keys
+    from tests.metrics.datadog_standin import API_KEY, APP_KEY, Answer, DatadogStandIn, series, serve
+
+    standin = DatadogStandIn(
+        answers={
+            "sum:trace.http.request.errors": [Answer(body=series(90))],
+            "sum:trace.http.request.hits": [Answer(body=series(1000))],
+            "p99:trace.http.request": [Answer(body=series(0.2))],
+        }
+    )
+    deployer.deploy("good1")
+    for url in serve(standin):
+        verifier = DatadogVerifier(url, Keys(API_KEY, APP_KEY), deployer.clock, error_rate_percent=1.0, p99_ms=1000)
+        report = deployer.deploy("good2", verify_minutes=3, verifier=verifier)
+    assert report.outcome == "rolled-back" and "error rate 9.00% > 1.0%" in report.message
+    assert report.verification is not None and report.verification["errorRatePercent"] == 9.0
+    assert "version:good2" in standin.queries[0]

@@ -117,7 +117,7 @@ class StandIn:
         self.logs: dict[tuple[str, str], str] = {}  # (namespace, pod) -> log text
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="kube-standin", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="kube-standin", daemon=True)
         self.stopping = threading.Event()
 
     @property
