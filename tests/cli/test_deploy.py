@@ -137,3 +137,28 @@ def test_verify_without_keys_is_exit_3_and_nothing_is_applied(capsys: pytest.Cap
     result = _deploy(capsys, "--image", IMAGE, "--verify", "datadog:5")
     assert result.code == 3 and "No Datadog keys" in result.stderr
     assert kube.store.find(("v1", "ConfigMap", NAMESPACE, "skeleton-config")) is None
+
+
+def test_the_generated_workflow_runs_deploy_commands_that_exist() -> None:
+    import shlex
+
+    import typer.main
+    import yaml
+
+    from platformctl.cli.app import app
+
+    workflow = yaml.safe_load((skeleton_dir() / ".github" / "workflows" / "ci.yaml").read_text())
+    deploy_command = typer.main.get_command(app).commands["deploy"]  # type: ignore[attr-defined]
+    lines = [
+        line.strip()
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        for line in str(step.get("run", "")).splitlines()
+        if line.strip().startswith("platformctl ")
+    ]
+    assert len(lines) == 2, lines
+    for line in lines:
+        args = shlex.split(line.replace("${{ needs.build.outputs.image }}", IMAGE).replace("$RUNNER_TEMP", "/tmp"))
+        assert args[:2] == ["platformctl", "deploy"]
+        context = deploy_command.make_context("deploy", args[2:])  # raises on an option deploy does not have
+        assert context.params["yes"] and context.params["outputs"] and context.params["report_file"]
