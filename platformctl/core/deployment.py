@@ -8,6 +8,7 @@ the metrics check) comes in as a keyword argument.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from platformctl.core.deploy_report import DeployEvent, DeployReport, Step
 from platformctl.core.rendering import DigestResolver, RenderRequest, prepare
 from platformctl.errors import UsageError
 from platformctl.kubernetes.api import KubeApi
-from platformctl.kubernetes.apply import apply_all, diff_all
+from platformctl.kubernetes.apply import apply_all, diff_all, preflight
 from platformctl.kubernetes.connection import ClusterRef
 from platformctl.kubernetes.history import History, Revision
 from platformctl.kubernetes.inventory import find_stale, group_kinds, with_group_kinds
@@ -175,7 +176,9 @@ def deploy(
         report.outcome, report.message = "diff", f"{sum(d.action != 'unchanged' for d in changes) + len(stale)} object(s) would change."
         return report
 
-    lock = DeployLock(api, clock, ctx.namespace, names.lease_name(ctx.service), request.who, LOCK_TTL_SECONDS)
+    # The holder names the person or CI run, plus a nonce: two deploys by the same person are still two holders.
+    holder = f"{request.who} #{secrets.token_hex(3)}"
+    lock = DeployLock(api, clock, ctx.namespace, names.lease_name(ctx.service), holder, LOCK_TTL_SECONDS)
     with run.step("lock"):
         lock.acquire()
     if lock.took_over_from:
@@ -204,6 +207,9 @@ def _locked_deploy(
     live_parent = api.get("v1", "ConfigMap", ctx.applyset_parent, ctx.namespace)
     old_kinds = group_kinds(live_parent)
     new_kinds = group_kinds(rendered.parent.body)
+    with run.step("check (server-side dry run)"):
+        others = [m for m in rendered.manifests if m.phase != "migration"]  # the Job is new each revision: nothing to conflict with
+        preflight(api, [rendered.parent.body, *_bodies(others)], force=request.force_conflicts)
     with run.step("apply basics"):
         # The parent lists old and new kinds before anything is applied, so an interrupted deploy never hides objects from a later prune.
         apply_all(api, [with_group_kinds(rendered.parent.body, old_kinds | new_kinds)], force=True)

@@ -7,6 +7,7 @@ migrated down (migrations are expand/contract, so the older version runs on the 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -149,7 +150,7 @@ def rollback(
             raise UsageError(f"{service} has no earlier healthy revision in {target.env} to roll back to.", hint="`platformctl history` lists what ran.")
     report = DeployReport(service=service, env=target.env, namespace=namespace, image=chosen.image, digest=chosen.digest)
     run = _Run(report, clock, on_event)
-    lock = DeployLock(api, clock, namespace, names.lease_name(service), who, LOCK_TTL_SECONDS)
+    lock = DeployLock(api, clock, namespace, names.lease_name(service), f"{who} #{secrets.token_hex(3)}", LOCK_TTL_SECONDS)
     lock.acquire()
     try:
         result = reapply(history, chosen, run, api=api, clock=clock, timeout_seconds=timeout_seconds, who=who, tick=lock.renew_if_due, note="by request")

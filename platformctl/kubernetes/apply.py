@@ -37,6 +37,24 @@ def apply_all(api: KubeApi, bodies: list[dict[str, Any]], *, force: bool) -> lis
     return applied
 
 
+def preflight(api: KubeApi, bodies: list[dict[str, Any]], *, force: bool) -> None:
+    """Dry-run every object before the first real apply, so a field conflict or an object the server
+    refuses stops the deploy with nothing applied.
+
+    Raises:
+        ApplyConflict: every conflicting field of every object, at once.
+        UsageError: the server refused an object (422).
+    """
+    conflicts: list[FieldConflict] = []
+    for body in bodies:
+        try:
+            api.apply(body, force=force, dry_run=True)
+        except ApplyConflict as exc:
+            conflicts.extend(exc.conflicts)
+    if conflicts:
+        raise ApplyConflict(conflicts)
+
+
 def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
     if isinstance(obj, dict) and obj:
         out: dict[str, Any] = {}

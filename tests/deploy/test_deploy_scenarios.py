@@ -37,7 +37,16 @@ def test_a_healthy_rollout_is_deployed_recorded_and_unlocked(deployer: Deployer)
     assert report.outcome == "deployed" and report.exit_code == ExitCode.OK, report.message
     assert report.revision == 1 and _history(deployer) == [(1, "deployed")]
     assert deployer.connected == [ClusterRef("staging", "acme-prod", "eu-west-1")], "the cluster named by the layer outputs"
-    assert [s.name for s in report.steps] == ["lock", "apply basics", "wait for secrets", "migrate", "apply workload and route", "wait for rollout", "prune"]
+    assert [s.name for s in report.steps] == [
+        "lock",
+        "check (server-side dry run)",
+        "apply basics",
+        "wait for secrets",
+        "migrate",
+        "apply workload and route",
+        "wait for rollout",
+        "prune",
+    ]
     assert any("Running upgrade" in line for line in report.migration_log)
     assert _lease(deployer) is None, "the lock is released"
     assert deployer.live_image().endswith(digest_fragment("good1").ljust(64, "0")[:64])
@@ -116,11 +125,13 @@ def test_a_field_owned_by_another_manager_is_a_conflict_unless_forced(deployer: 
     config = deployer.live("ConfigMap", "skeleton-config", "v1")
     config["data"]["LOG_JSON"] = "false"
     deployer.cluster.store.replace(("v1", "ConfigMap", NAMESPACE, "skeleton-config"), config, manager="kubectl-edit")
+    versions = {key: stored.obj["metadata"]["resourceVersion"] for key, stored in deployer.cluster.store.objects.items()}
     with pytest.raises(ApplyConflict) as caught:
         deployer.deploy("good2")
     assert caught.value.exit_code == ExitCode.USAGE
     assert caught.value.details == ["ConfigMap/skeleton-config .data.LOG_JSON: owned by kubectl-edit"]
-    assert digest_fragment("good1") in deployer.live_image() and _lease(deployer) is None
+    after = {key: stored.obj["metadata"]["resourceVersion"] for key, stored in deployer.cluster.store.objects.items()}
+    assert after == versions, "nothing was applied: the dry run found the conflict first (and the lock is gone again)"
     assert deployer.deploy("good2", force_conflicts=True).outcome == "deployed"
 
 
@@ -257,3 +268,13 @@ def test_datadog_over_threshold_rolls_back(deployer: Deployer) -> None:
     assert report.outcome == "rolled-back" and "error rate 9.00% > 1.0%" in report.message
     assert report.verification is not None and report.verification["errorRatePercent"] == 9.0
     assert "version:good2" in standin.queries[0]
+
+
+def test_the_same_person_deploying_twice_at_once_is_still_refused(deployer: Deployer) -> None:
+    from platformctl.kubernetes.lease import _micro_time
+
+    spec = {"holderIdentity": "ci@test #a1b2c3", "leaseDurationSeconds": 120, "renewTime": _micro_time(deployer.clock.now())}
+    lease = {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "platformctl-deploy-skeleton", "namespace": NAMESPACE}, "spec": spec}
+    deployer.cluster.store.create(("coordination.k8s.io/v1", "Lease", NAMESPACE, "platformctl-deploy-skeleton"), lease)
+    with pytest.raises(LockHeld, match="ci@test #a1b2c3 holds"):
+        deployer.deploy("good1")
