@@ -25,7 +25,7 @@ from platformctl.kubernetes.api import KubeApi
 from platformctl.kubernetes.apply import apply_all, diff_all, preflight
 from platformctl.kubernetes.connection import ClusterRef
 from platformctl.kubernetes.history import History, Revision
-from platformctl.kubernetes.inventory import find_stale, group_kinds, with_group_kinds
+from platformctl.kubernetes.inventory import Stale, find_stale, group_kinds, with_group_kinds
 from platformctl.kubernetes.lease import DeployLock
 from platformctl.kubernetes.migration import delete_previous_jobs, run_migration
 from platformctl.kubernetes.rollout import RolloutResult, Target, wait_for_rollout
@@ -127,6 +127,14 @@ class Connector(Protocol):
     def __call__(self, ref: ClusterRef, /) -> KubeApi: ...
 
 
+def _stale(api: KubeApi, ctx: DeployContext, rendered: RenderedService, kinds: set[str]) -> list[Stale]:
+    """Objects of the service's ApplySet that the render lacks; earlier migration Jobs are not among them
+    (the next deploy deletes those before its own Job, and a failed one stays until then for inspection)."""
+    keep = {(m.kind, m.name) for m in rendered.manifests}
+    stale = find_stale(api, namespace=ctx.namespace, applyset_id=ctx.applyset_id, kinds=kinds, keep=keep)
+    return [s for s in stale if not (s.kind == "Job" and s.name.startswith(f"{ctx.service}-migrate-"))]
+
+
 def deploy(
     request: DeployRequest,
     *,
@@ -166,11 +174,11 @@ def deploy(
 
     if request.diff:
         with run.step("diff (server-side dry run)"):
-            rendered = base.rendered
+            past = history.revisions()
+            rendered = render_service(ctx.model_copy(update={"revision": (past[-1].revision if past else 0) + 1}))
             changes = diff_all(api, [rendered.parent.body, *_bodies(list(rendered.manifests))], force=request.force_conflicts)
             live_parent = api.get("v1", "ConfigMap", ctx.applyset_parent, ctx.namespace)
-            keep = {(m.kind, m.name) for m in rendered.manifests}
-            stale = find_stale(api, namespace=ctx.namespace, applyset_id=ctx.applyset_id, kinds=group_kinds(live_parent), keep=keep)
+            stale = _stale(api, ctx, rendered, group_kinds(live_parent))
         report.diff = [{"kind": d.kind, "name": d.name, "action": d.action, "fields": list(d.fields)} for d in changes]
         report.diff += [{"kind": s.kind, "name": s.name, "action": "prune", "fields": []} for s in stale]
         report.outcome, report.message = "diff", f"{sum(d.action != 'unchanged' for d in changes) + len(stale)} object(s) would change."
@@ -261,10 +269,7 @@ def _locked_deploy(
         return _roll_back(request, ctx, history, previous, run, api=api, clock=clock, failure=result, tick=tick)
 
     with run.step("prune") as step:
-        stale = find_stale(
-            api, namespace=ctx.namespace, applyset_id=ctx.applyset_id, kinds=old_kinds | new_kinds, keep={(m.kind, m.name) for m in rendered.manifests}
-        )
-        stale = [s for s in stale if not (s.kind == "Job" and s.name.startswith(f"{ctx.service}-migrate-"))]  # migration Jobs go at the next deploy
+        stale = _stale(api, ctx, rendered, old_kinds | new_kinds)
         allowed = not ctx.production or request.prune
         for s in stale:
             if allowed:

@@ -72,3 +72,26 @@ def test_an_unknown_tag_is_bad_input(moto_endpoint: str) -> None:
 def test_a_tag_outside_ecr_cannot_be_resolved() -> None:
     with pytest.raises(UsageError, match="not an ECR repository"):
         resolve_digest(parse_image("ghcr.io/acme/orders:1.0"))
+
+
+def test_render_resolves_a_tag_through_ecr(moto_endpoint: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from platformctl.paths import skeleton_dir
+    from tests.cli.runner import run
+    from tests.rendering.deploy_fixtures import OUTPUTS
+
+    digest = _push("acme/skeleton", "3f2a1c9")
+    result = run(
+        capsys,
+        "render",
+        "--env",
+        "prod",
+        "--dir",
+        str(skeleton_dir()),
+        "--outputs",
+        str(OUTPUTS),
+        "--image",
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme/skeleton:3f2a1c9",
+    )
+    assert result.code == 0, result.stderr
+    assert f'image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme/skeleton@{digest}"' in result.stdout
+    assert 'app.kubernetes.io/version: "3f2a1c9"' in result.stdout

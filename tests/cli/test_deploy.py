@@ -53,6 +53,12 @@ def test_deploy_healthy_then_rolled_back_with_reports_and_history(
     assert document["outcome"] == "deployed" and document["exitCode"] == 0 and document["steps"][0]["name"] == "lock"
     assert "### skeleton → staging: healthy" in summary.read_text()
 
+    preview = _deploy(capsys, "--image", image("next2"), "--diff")
+    assert preview.code == 0, preview.stderr
+    assert "   update  Deployment/skeleton (" in preview.stdout and "   create  Job/skeleton-migrate-r2" in preview.stdout
+    assert "prune" not in preview.stdout, "the previous migration Job is not an object to prune"
+    assert digest_fragment("good1") in kube.store.find(("apps/v1", "Deployment", NAMESPACE, "skeleton"))["spec"]["template"]["spec"]["containers"][0]["image"]
+
     kube.scenario.images[digest_fragment("bad2")] = controllers.IMAGE_PULL
     second = _deploy(capsys, "--image", image("bad2"), "--json")
     assert second.code == 6, second.stderr
