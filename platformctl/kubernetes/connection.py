@@ -74,7 +74,7 @@ def connect_kubeconfig(ref: ClusterRef) -> DynamicKubeApi:
         config.load_kube_config(config_file=files, client_configuration=configuration)  # type: ignore[no-untyped-call]
     except (ConfigException, FileNotFoundError, OSError) as exc:
         raise MissingToolError(
-            f"No usable kubeconfig for {ref.env}: {exc}.", hint="Set KUBECONFIG, or drop --kubeconfig to use the EKS cluster through AWS."
+            f"No usable kubeconfig for {ref.env}: {exc}.", hint="Set KUBECONFIG, or drop --current-context to use the EKS cluster through AWS."
         ) from None
     host = str(configuration.host)
     digest = hashlib.sha256(host.encode()).hexdigest()[:16]

@@ -33,7 +33,7 @@ def kube(cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> C
 
 
 def _deploy(capsys: pytest.CaptureFixture[str], *extra: str, env: str = "staging") -> object:
-    return run(capsys, "deploy", "--env", env, "--dir", str(skeleton_dir()), "--outputs", str(OUTPUTS), "--kubeconfig", *extra)
+    return run(capsys, "deploy", "--env", env, "--dir", str(skeleton_dir()), "--outputs", str(OUTPUTS), "--current-context", *extra)
 
 
 @pytest.mark.integration
@@ -65,12 +65,12 @@ def test_deploy_healthy_then_rolled_back_with_reports_and_history(
     assert json.loads(second.stdout)["outcome"] == "rolled-back"
     assert "ROLLED BACK: Revision 2 failed" in second.stderr and "Failed to pull image" in second.stderr
 
-    listed = run(capsys, "history", "--env", "staging", "--dir", str(skeleton_dir()), "--kubeconfig", "--json")
+    listed = run(capsys, "history", "--env", "staging", "--dir", str(skeleton_dir()), "--current-context", "--json")
     assert listed.code == 0
     assert [(r["revision"], r["result"]) for r in json.loads(listed.stdout)] == [(1, "deployed"), (2, "failed"), (3, "rollback")]
     assert json.loads(listed.stdout)[0]["who"].startswith("octocat")
 
-    back = run(capsys, "rollback", "--env", "staging", "--dir", str(skeleton_dir()), "--kubeconfig", "--to", "1")
+    back = run(capsys, "rollback", "--env", "staging", "--dir", str(skeleton_dir()), "--current-context", "--to", "1")
     assert back.code == 0, back.stderr
     assert "Revision 1 is back and healthy." in back.stderr
 

@@ -16,7 +16,11 @@ from platformctl.cli.options import JsonOption, PlatformFileOption, YesOption
 from platformctl.config import env_vars
 from platformctl.errors import ExitCode, PlatformctlError, UsageError
 
-KubeconfigOption = typer.Option(False, "--kubeconfig", help="Use the current KUBECONFIG context instead of the environment's EKS cluster through AWS.")
+KubeconfigOption = typer.Option(
+    False,
+    "--current-context",
+    help="Use the current kubeconfig context (KUBECONFIG, as kubectl does) instead of reaching the environment's EKS cluster through AWS.",
+)
 ReportOption = typer.Option(None, "--report-file", help="Write the deploy report (every step, the migration log, the outcome) as JSON here.", dir_okay=False)
 
 
