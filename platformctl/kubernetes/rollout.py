@@ -35,8 +35,6 @@ class _Watcher:
     api: KubeApi
     clock: Clock
     namespace: str
-    on_progress: Callable[[str], None]
-    on_tick: Callable[[], None]
     unschedulable_since: dict[str, float] = field(default_factory=dict)
 
     def evidence(self, trouble: PodTrouble) -> list[str]:
@@ -77,7 +75,7 @@ def wait_for_rollout(
     Deployments are watched from the resourceVersion of the last list, so no change is missed
     between looking and waiting; pods are checked on every change and every quiet window.
     """
-    watcher = _Watcher(api, clock, namespace, on_progress, on_tick)
+    watcher = _Watcher(api, clock, namespace)
     deadline = clock.now() + timeout_seconds
     names = {t.name for t in targets}
     last: dict[str, str] = {}
