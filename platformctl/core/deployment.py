@@ -21,7 +21,7 @@ from platformctl.config import service_names as names
 from platformctl.core.deploy_report import DeployEvent, DeployReport, Step
 from platformctl.core.rendering import DigestResolver, RenderRequest, prepare
 from platformctl.errors import UsageError
-from platformctl.kubernetes.api import KubeApi
+from platformctl.kubernetes.api import Forbidden, KubeApi
 from platformctl.kubernetes.apply import apply_all, diff_all, preflight
 from platformctl.kubernetes.connection import ClusterRef
 from platformctl.kubernetes.history import History, Revision
@@ -104,12 +104,20 @@ def _targets(rendered: RenderedService) -> list[Target]:
     return targets
 
 
-def _wait_secret(api: KubeApi, clock: Clock, namespace: str, name: str, tick: Callable[[], None]) -> str:
-    """Wait for External Secrets to create the Secret; return a digest of its data (never the data)."""
+def _wait_secret(api: KubeApi, clock: Clock, namespace: str, name: str, tick: Callable[[], None], warn: Callable[[str], None]) -> str | None:
+    """Wait for External Secrets to create the Secret; return a digest of its data (never the data).
+
+    None when this identity may not read Secrets: the deploy goes on, but a rotated secret then
+    rolls the pods only with the next image, and the report says so.
+    """
     deadline = clock.now() + SECRET_WAIT_SECONDS
     while True:
         tick()
-        secret = api.get("v1", "Secret", name, namespace)
+        try:
+            secret = api.get("v1", "Secret", name, namespace)
+        except Forbidden:
+            warn(f"cannot read Secret {namespace}/{name} (RBAC): a secret rotation will not roll the pods until the next image; grant `get` on secrets")
+            return None
         if secret is not None:
             data = secret.get("data") or {}
             return hashlib.sha256("\n".join(f"{k}={data[k]}" for k in sorted(data)).encode()).hexdigest()[:16]
@@ -163,11 +171,6 @@ def deploy(
     api = connect(ClusterRef(request.env, base.cluster_name, base.region))
     report = DeployReport(service=ctx.service, env=request.env, namespace=ctx.namespace, image=base.image.pinned, digest=base.image.digest or "")
     run = _Run(report, clock, on_event)
-    if api.get("v1", "Namespace", ctx.namespace) is None:
-        raise UsageError(
-            f"The namespace {ctx.namespace} does not exist in the {request.env} cluster ({api.host}).",
-            hint="The service's stack creates it with its IAM role and repository: apply that stack for this environment first.",
-        )
     history = History(
         api, ctx.namespace, names.history_name(ctx.service), {"app.kubernetes.io/name": ctx.service, "app.kubernetes.io/managed-by": "platformctl"}
     )
@@ -223,8 +226,9 @@ def _locked_deploy(
         apply_all(api, [with_group_kinds(rendered.parent.body, old_kinds | new_kinds)], force=True)
         apply_all(api, _bodies(rendered.in_phase("basics")), force=request.force_conflicts)
     with run.step("wait for secrets"):
-        secret_digest = _wait_secret(api, clock, ctx.namespace, f"{ctx.service}-secrets", tick)
-    rendered = render_service(ctx.model_copy(update={"revision": revision, "secret_hash": secret_digest}))
+        secret_digest = _wait_secret(api, clock, ctx.namespace, f"{ctx.service}-secrets", tick, report.warnings.append)
+    if secret_digest is not None:
+        rendered = render_service(ctx.model_copy(update={"revision": revision, "secret_hash": secret_digest}))
 
     with run.step("migrate") as step:
         selector = f"app.kubernetes.io/instance={ctx.selector['app.kubernetes.io/instance']},app.kubernetes.io/component=migration"

@@ -36,6 +36,10 @@ class ApplyConflict(UsageError):
         self.conflicts = conflicts
 
 
+class Forbidden(PlatformctlError):
+    """The cluster's RBAC does not let this identity do it (403)."""
+
+
 class Conflict(Exception):
     """A create or replace lost a race (AlreadyExists, or a stale resourceVersion)."""
 
@@ -85,7 +89,7 @@ class DynamicKubeApi:
             ) from None
 
     def apply(self, body: dict[str, Any], *, force: bool = False, dry_run: bool = False) -> dict[str, Any]:
-        from kubernetes.dynamic.exceptions import ConflictError, DynamicApiError
+        from kubernetes.dynamic.exceptions import ConflictError, DynamicApiError, NotFoundError
 
         resource = self._resource(body["apiVersion"], body["kind"])
         extra: dict[str, Any] = {"dry_run": "All"} if dry_run else {}
@@ -93,6 +97,8 @@ class DynamicKubeApi:
             result = resource.server_side_apply(body=body, field_manager=FIELD_MANAGER, force_conflicts=force or None, **extra)
         except ConflictError as exc:
             raise ApplyConflict(_conflicts(body, exc.body)) from None
+        except NotFoundError:
+            raise self._no_namespace(body) from None
         except DynamicApiError as exc:
             raise _translate(exc, f"apply {body['kind']}/{body['metadata']['name']}") from None
         except Exception as exc:
@@ -137,13 +143,23 @@ class DynamicKubeApi:
         except Exception as exc:
             raise _translate(exc, f"watch {kind} in {namespace}") from None
 
+    def _no_namespace(self, body: dict[str, Any]) -> UsageError:
+        # A write of a served kind answered 404: what is missing is its namespace.
+        namespace = body["metadata"].get("namespace", "")
+        return UsageError(
+            f"The namespace {namespace} does not exist in the cluster at {self.host}.",
+            hint="The service's stack creates it with its IAM role and repository: apply that stack for this environment first.",
+        )
+
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
-        from kubernetes.dynamic.exceptions import ConflictError
+        from kubernetes.dynamic.exceptions import ConflictError, NotFoundError
 
         try:
             return dict(self._resource(body["apiVersion"], body["kind"]).create(body=body, field_manager=FIELD_MANAGER).to_dict())
         except ConflictError:
             raise Conflict(f"{body['kind']}/{body['metadata']['name']} already exists") from None
+        except NotFoundError:
+            raise self._no_namespace(body) from None
         except Exception as exc:
             raise _translate(exc, f"create {body['kind']}/{body['metadata']['name']}") from None
 
@@ -210,7 +226,7 @@ def _translate(exc: Exception, action: str) -> PlatformctlError:
     if status == 401:
         return MissingToolError(f"The cluster refused the credentials while trying to {action}.", hint="Refresh them: `aws sso login`, or check KUBECONFIG.")
     if status == 403:
-        return PlatformctlError(f"Not allowed to {action}: {detail}.", hint="The deploy role needs the app-deployer Role in the service's namespace.")
+        return Forbidden(f"Not allowed to {action}: {detail}.", hint="The deploy identity needs the app-deployer Role in the service's namespace.")
     if status == 422:
         return UsageError(
             f"The cluster refused to {action}: {detail}.", hint="The rendered manifest is invalid for this cluster; `platformctl render` shows it."

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from platformctl.clock import Clock
+from platformctl.errors import PlatformctlError
 from platformctl.kubernetes.api import KubeApi
 from platformctl.kubernetes.status import PodTrouble, Status, deployment_status, pod_trouble
 
@@ -38,10 +39,18 @@ class _Watcher:
     unschedulable_since: dict[str, float] = field(default_factory=dict)
 
     def evidence(self, trouble: PodTrouble) -> list[str]:
-        events, _ = self.api.list("v1", "Event", self.namespace, fields=f"involvedObject.name={trouble.pod}")
-        lines = [f"event {e.get('reason', '')}: {e.get('message', '')}" for e in events]
-        log = self.api.pod_log(self.namespace, trouble.pod, tail_lines=LOG_LINES)
-        lines += [f"log | {line}" for line in log.splitlines()[-LOG_LINES:]]
+        """The pod's events and last log lines; best effort, since the reason is known without them."""
+        lines: list[str] = []
+        try:
+            events, _ = self.api.list("v1", "Event", self.namespace, fields=f"involvedObject.name={trouble.pod}")
+            lines += [f"event {e.get('reason', '')}: {e.get('message', '')}" for e in events]
+        except PlatformctlError as exc:
+            lines.append(f"(events not readable: {exc.message})")
+        try:
+            log = self.api.pod_log(self.namespace, trouble.pod, tail_lines=LOG_LINES)
+            lines += [f"log | {line}" for line in log.splitlines()[-LOG_LINES:]]
+        except PlatformctlError as exc:
+            lines.append(f"(log not readable: {exc.message})")
         return lines
 
     def pods_failing(self, target: Target) -> RolloutResult | None:

@@ -278,3 +278,23 @@ def test_the_same_person_deploying_twice_at_once_is_still_refused(deployer: Depl
     deployer.cluster.store.create(("coordination.k8s.io/v1", "Lease", NAMESPACE, "platformctl-deploy-skeleton"), lease)
     with pytest.raises(LockHeld, match="ci@test #a1b2c3 holds"):
         deployer.deploy("good1")
+
+
+def test_a_missing_namespace_is_bad_input_and_nothing_is_applied(cluster: Cluster, tmp_path: Path) -> None:
+    from platformctl.errors import UsageError
+
+    deployer = Deployer(cluster, tmp_path)
+    cluster.store.delete(("v1", "Namespace", "", NAMESPACE))
+    with pytest.raises(UsageError, match="The namespace skeleton does not exist in the cluster"):
+        deployer.deploy("good1")
+    assert [key for key in cluster.store.objects if key[2] == NAMESPACE] == []
+
+
+def test_without_rights_on_events_and_secrets_the_deploy_still_decides(deployer: Deployer) -> None:
+    deployer.deploy("good1")
+    deployer.cluster.standin.forbidden |= {"events", "secrets"}
+    deployer.cluster.scenario.images[digest_fragment("bad2")] = controllers.IMAGE_PULL
+    report = deployer.deploy("bad2")
+    assert report.outcome == "rolled-back"
+    assert any(line.startswith("(events not readable: Not allowed") for line in report.evidence)
+    assert any("cannot read Secret skeleton/skeleton-secrets (RBAC)" in w for w in report.warnings)

@@ -115,6 +115,7 @@ class StandIn:
         self.store = store
         self.watch_cap_seconds = watch_cap_seconds
         self.logs: dict[tuple[str, str], str] = {}  # (namespace, pod) -> log text
+        self.forbidden: set[str] = set()  # plurals the caller's RBAC does not allow (every verb answers 403)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="kube-standin", daemon=True)
@@ -159,8 +160,7 @@ def _handler(standin: StandIn) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def _body(self) -> dict[str, Any]:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode() if length else "{}"
+            raw = self._raw or "{}"
             loaded = yaml.safe_load(raw) if "yaml" in (self.headers.get("Content-Type") or "") else json.loads(raw)
             return loaded or {}
 
@@ -186,12 +186,21 @@ def _handler(standin: StandIn) -> type[BaseHTTPRequestHandler]:
 
         def _dispatch(self, method: str) -> None:
             store.requests.append((method, self.path))
+            # Read the body first, whatever the answer: a body left unread would be parsed as the connection's next request.
+            length = int(self.headers.get("Content-Length") or 0)
+            self._raw = self.rfile.read(length).decode() if length else ""
             path = urlsplit(self.path).path
             try:
                 if method == "GET" and (found := _discovery(path)) is not None:
                     return self._send(200, found)
                 api_version, kind, plural, namespace, name, sub, query = self._route()
                 key: Key = (api_version, kind, namespace, name or "")
+                if plural in standin.forbidden:
+                    raise ApiError(
+                        403, "Forbidden", f'{plural} is forbidden: User "ci" cannot {method.lower()} resource "{plural}" in the namespace "{namespace}"'
+                    )
+                if method in {"PATCH", "POST", "PUT"} and namespace and store.find(("v1", "Namespace", "", namespace)) is None:
+                    raise ApiError(404, "NotFound", f'namespaces "{namespace}" not found')
                 if method == "GET" and name and sub == "log":
                     return self._logs(namespace, name, query)
                 if method == "GET" and name:

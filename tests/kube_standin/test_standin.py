@@ -25,6 +25,9 @@ DEPLOYMENT = {
 def _dynamic(cluster: Cluster, tmp_path: Path):
     from kubernetes.dynamic import DynamicClient
 
+    if cluster.store.find(("v1", "Namespace", "", "shop")) is None:
+        cluster.store.create(("v1", "Namespace", "", "shop"), {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})
+
     return DynamicClient(cluster.api_client(), cache_file=str(tmp_path / "discovery.json"))
 
 
@@ -101,3 +104,15 @@ def test_pod_logs_and_events_through_the_typed_client(cluster: Cluster) -> None:
     with pytest.raises(client.ApiException) as caught:
         core.read_namespaced_pod_log("missing", "shop")
     assert caught.value.status == 404
+
+
+def test_writes_into_a_missing_namespace_are_404_and_forbidden_resources_403(cluster: Cluster, tmp_path: Path) -> None:
+    from kubernetes.dynamic.exceptions import ForbiddenError, NotFoundError
+
+    client = _dynamic(cluster, tmp_path)
+    deployments = client.resources.get(api_version="apps/v1", kind="Deployment")
+    with pytest.raises(NotFoundError):
+        deployments.server_side_apply(body={**DEPLOYMENT, "metadata": {**DEPLOYMENT["metadata"], "namespace": "nowhere"}}, field_manager="platformctl")
+    cluster.standin.forbidden.add("secrets")
+    with pytest.raises(ForbiddenError):
+        client.resources.get(api_version="v1", kind="Secret").get(name="x", namespace="shop")
