@@ -76,3 +76,20 @@ def test_the_connection_variables_are_in_the_manifests() -> None:
     config = next(m.body["data"] for m in render("prod").rendered.manifests if m.kind == "ConfigMap")
     for name in (service_env.DATABASE_URL, service_env.REDIS_URL, service_env.JWT_ISSUER, service_env.JWKS_URL, service_env.JWT_AUDIENCE):
         assert config[name], name
+
+
+def _module_exists(root: Path, dotted: str) -> bool:
+    path = root.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file() or (path / "__main__.py").is_file()
+
+
+def test_every_entry_point_the_manifests_run_exists_in_the_skeleton() -> None:
+    """The containers run `python -m MODULE` and `uvicorn MODULE:app`; the skeleton is being restructured, so hold them to it."""
+    root = skeleton_dir()
+    for manifest in render("prod").rendered.manifests:
+        for container in manifest.body.get("spec", {}).get("template", {}).get("spec", {}).get("containers", []):
+            args = container["args"]
+            module = args[2] if args[:2] == ["python", "-m"] else args[1].split(":")[0]
+            assert _module_exists(root, module), f"{manifest.kind}/{manifest.name} runs {module}, which service-skeleton/ does not have"
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (root / "app").rglob("*.py"))
+    assert '"/healthz"' in sources and '"/readyz"' in sources, "the probes' paths are routes of the service"
