@@ -58,3 +58,14 @@ def test_a_broken_service_yaml_is_exit_2(capsys: pytest.CaptureFixture[str], tmp
     (tmp_path / "service.yaml").write_text("name: Orders\nowner: team-a\nskeleton_version: 1.0.0\n")
     result = run(capsys, "render", "--env", "prod", "--dir", str(tmp_path), "--outputs", str(OUTPUTS), "--image", IMAGE)
     assert result.code == 2 and "name" in result.stderr and result.stdout == ""
+
+
+def test_render_json_is_the_same_objects(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    import yaml
+
+    result = run(capsys, *_args("--image", IMAGE, "--json"))
+    assert result.code == 0, result.stderr
+    golden = [doc for doc in yaml.safe_load_all((TESTDATA / "golden" / "skeleton-prod.yaml").read_text()) if doc]
+    assert json.loads(result.stdout) == golden

@@ -26,6 +26,7 @@ def render(
         None, "--image", help="Image by tag or digest; a tag is resolved to its digest in ECR. Default: the service's ECR repository at `latest`."
     ),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write one file per object into this folder instead of stdout.", file_okay=False),
+    as_json: bool = typer.Option(False, "--json", help="Print the objects as one JSON array instead of a YAML stream."),
     outputs: Path | None = OutputsOption,
     directory: Path = ServiceDirOption,
     platform_file: Path | None = PlatformFileOption,
@@ -44,6 +45,12 @@ def render(
     prepared = prepare(
         RenderRequest(directory=directory, env=env, outputs_file=outputs, image=image, platform_file=platform_file), resolve_digest=resolve_digest
     )
+    if as_json:
+        import json
+
+        objects = [m.body for m in (prepared.rendered.parent, *prepared.rendered.manifests)]
+        console.write_data(json.dumps(objects, indent=2, sort_keys=True) + "\n")
+        return
     if out is None:
         console.write_data(prepared.rendered.stream())
         return
