@@ -8,7 +8,27 @@ import typer
 
 from platformctl import __version__
 from platformctl.cli import boundary
-from platformctl.cli.commands import bootstrap, destroy, dev, doctor, drift, init, new_service, outputs, plan, preview, service, refresh, status, unlock, up
+from platformctl.cli.commands import (
+    bootstrap,
+    deploy,
+    destroy,
+    dev,
+    doctor,
+    drift,
+    history,
+    init,
+    new_service,
+    outputs,
+    plan,
+    preview,
+    refresh,
+    render,
+    rollback,
+    service,
+    status,
+    unlock,
+    up,
+)
 from platformctl.cli.help_format import PlatformctlGroup
 from platformctl.next_steps import APP_INTRO
 from platformctl.wiring import Wiring, build_wiring
@@ -65,6 +85,10 @@ app.command("outputs")(outputs.outputs)
 app.command("status")(status.status)
 app.command("unlock")(unlock.unlock)
 app.add_typer(service.app, name="service")
+app.command("render")(render.render)
+app.command("deploy")(deploy.deploy)
+app.command("history")(history.history)
+app.command("rollback")(rollback.rollback)
 
 
 def main(argv: list[str] | None = None, *, wiring: Wiring | None = None) -> None:

@@ -12,3 +12,14 @@ AWS_REGION = "AWS_REGION"
 AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL"
 KUBECONFIG = "KUBECONFIG"
 NO_COLOR = "NO_COLOR"
+OUTPUTS_FILE = "PLATFORMCTL_OUTPUTS_FILE"  # the environment's layer outputs (JSON), for render and deploy
+# GitHub Actions, read by deploy to record who deployed what and to write a step summary.
+GITHUB_ACTOR = "GITHUB_ACTOR"
+GITHUB_RUN_ID = "GITHUB_RUN_ID"
+GITHUB_SHA = "GITHUB_SHA"
+GITHUB_STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+# Datadog keys for `deploy --verify datadog` (or the Secrets Manager secret named by DATADOG_API_KEY_SECRET).
+DATADOG_API_KEY = "DD_API_KEY"
+DATADOG_APP_KEY = "DD_APP_KEY"
+DATADOG_KEYS_SECRET = "PLATFORMCTL_DATADOG_SECRET"  # a Secrets Manager secret {"api_key": …, "app_key": …}
+DATADOG_API_URL = "PLATFORMCTL_DATADOG_URL"  # override of https://api.<site>, for a proxy (and the tests' stand-in)

@@ -97,6 +97,29 @@ class Scaling(_Strict):
     target_cpu: int | None = Field(None, ge=10, le=95, description="average CPU utilisation the autoscaler aims for, in percent")
 
 
+class DeploySettings(_Strict):
+    """How a deploy rolls out; every field has a default so older service.yaml files stay valid."""
+
+    progress_deadline_seconds: int = Field(300, ge=30, le=3600, description="Deployment progressDeadlineSeconds")
+    migration_deadline_seconds: int = Field(600, ge=30, le=7200, description="activeDeadlineSeconds of the migration Job")
+    termination_grace_seconds: int = Field(30, ge=5, le=600)
+    ephemeral_storage: str = Field("256Mi", description="request of node-local scratch space (/tmp)")
+    ephemeral_storage_limit: str = Field("1Gi")
+
+    @field_validator("ephemeral_storage", "ephemeral_storage_limit")
+    @classmethod
+    def _storage(cls, value: str) -> str:
+        _quantity(str(value), "memory")
+        return value
+
+
+class VerifyThresholds(_Strict):
+    """What `deploy --verify datadog` accepts for the new version after the rollout."""
+
+    error_rate_percent: float = Field(1.0, gt=0, le=100, description="5xx responses as a share of all, in percent")
+    p99_ms: float = Field(1000, gt=0, le=120_000, description="99th percentile latency in milliseconds")
+
+
 class Overrides(_Strict):
     resources: Resources = Resources()
     scaling: Scaling = Scaling()
@@ -123,6 +146,9 @@ class ServiceManifest(_Strict):
     buckets: list[PlatformBucket] = Field(default_factory=list, description="platform buckets in which it owns the prefix <name>/")
     secrets: list[SecretName] = Field(default_factory=lambda: ["app"], min_length=1, description="its secrets in Secrets Manager")
     environments: dict[Name, Overrides] = Field(default_factory=dict)
+    namespace: Name | None = Field(None, description="Kubernetes namespace; default: the service's name")
+    deploy: DeploySettings = DeploySettings()
+    verify: VerifyThresholds = VerifyThresholds()
 
     @field_validator("features", "queues", "buckets", "secrets")
     @classmethod

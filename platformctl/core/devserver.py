@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from platformctl.config import service_env
 from platformctl.core.supervisor import Event, ProcessSpec, Supervisor
 from platformctl.errors import MissingToolError, PlatformctlError, UsageError
 
@@ -34,12 +35,7 @@ INSTALL_HINT = (
 # What points a service at real infrastructure. dev runs on the embedded defaults, so these are
 # left out of the processes' environment unless asked (--use-env): a DATABASE_URL exported for
 # staging would otherwise get the local startup's migrations, and a JWT_ISSUER would refuse dev tokens.
-REMOTE_VARIABLES = (
-    "DATABASE_URL", "DB_PASSWORD", "DB_PASSWORD_FILE", "DB_IAM_AUTH", "DB_AUTO_MIGRATE",
-    "REDIS_URL", "REDIS_PASSWORD", "REDIS_PASSWORD_FILE",
-    "JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "SECRETS_DIR",
-    "JOBS_BACKEND", "JOBS_QUEUE_URL", "JOBS_DLQ_URL", "NOTIFY_BACKEND", "SEARCH_BACKEND", "SEARCH_URL",
-)  # fmt: skip
+REMOTE_VARIABLES = service_env.REMOTE_VARIABLES
 _PROBE = "import importlib.util as u, json; print(json.dumps({m: u.find_spec(m) is not None for m in ('uvicorn', 'watchfiles')}))"
 
 

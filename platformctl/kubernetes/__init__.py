@@ -1,0 +1,1 @@
+"""Adapters over the Kubernetes API: apply, rollout status, the deploy lock, history, pruning."""

@@ -1,0 +1,1 @@
+"""Adapters that read metrics about a deployed service (Datadog)."""
