@@ -106,25 +106,35 @@ def provider_region(layer: LayerPlan, resource: PlanResource) -> str | None:
 
 
 class FakeConfig:
-    """The slice of pulumi.Config that a layer's settings reader uses, over a dict of raw values."""
+    """A `stacks.layer_settings.ConfigSource` over a dict of raw values; `requested` records every key asked for."""
 
     def __init__(self, values: dict[str, Any]):
         self.values = values
+        self.requested: list[str] = []
+
+    def _value(self, key: str) -> Any:
+        self.requested.append(key)
+        if key not in self.values:
+            raise KeyError(f"config key {key!r} is not set")
+        return self.values[key]
 
     def require(self, key: str) -> str:
-        return self.values[key]
+        value = self._value(key)
+        assert isinstance(value, str), f"{key}: a string is expected, got {value!r}"
+        return value
 
     def require_int(self, key: str) -> int:
-        return int(self.values[key])
+        value = self._value(key)
+        assert isinstance(value, int) and not isinstance(value, bool), f"{key}: an integer is expected, got {value!r}"
+        return value
+
+    def require_bool(self, key: str) -> bool:
+        value = self._value(key)
+        assert isinstance(value, bool), f"{key}: a boolean is expected, got {value!r}"
+        return value
 
     def require_object(self, key: str) -> Any:
-        return self.values[key]
-
-    def get_object(self, key: str) -> Any:
-        return self.values.get(key)
-
-    def get_bool(self, key: str) -> bool | None:
-        return self.values.get(key)
+        return self._value(key)
 
 
 def assert_platform_tags(layer: LayerPlan, tags: dict[str, str], not_taggable: set[str] | frozenset[str]) -> int:

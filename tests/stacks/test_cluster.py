@@ -258,7 +258,7 @@ def test_every_taggable_resource_carries_the_platform_tags(cluster, config) -> N
 ])
 def test_program_refuses_an_open_or_production_public_endpoint(production: bool, cidrs: list[str], error: str) -> None:
     """`pulumi up` in stacks/cluster without platformctl must not open the API either."""
-    from stacks.cluster.program import ClusterSettings
+    from stacks.cluster.settings import ClusterSettings
 
     values = {**layer_config(sample_platform().platform, "dev", "cluster"), "production": production, "publicEndpointCidrs": cidrs}
     with pytest.raises(ValueError, match=error):

@@ -263,7 +263,7 @@ def test_every_taggable_resource_carries_the_platform_tags(network, config) -> N
 ])
 def test_program_refuses_a_network_the_issue_forbids(change: dict[str, Any], error: str) -> None:
     """`pulumi up` in stacks/network without platformctl must keep the production shape too."""
-    from stacks.network.program import NetworkSettings
+    from stacks.network.settings import NetworkSettings
 
     values = layer_config(sample_platform().platform, "prod", "network")
     assert NetworkSettings.from_config(FakeConfig(values)).nat_gateways == 3, "the sample's prod must pass as it is"
