@@ -266,7 +266,8 @@ def _next_steps(target: Path, features: tuple[str, ...]) -> list[str]:
     except ValueError:  # another drive on Windows
         where = str(target)
     steps = [] if where == "." else [f"cd {shlex.quote(where)}"]
-    return steps + [
+    return [
+        *steps,
         "make install      # a virtual environment with the service's dependencies",
         "make test         # its own tests, against real PostgreSQL and Redis",
         "platformctl dev   # serve it locally with reload" + (" (API and worker)" if "jobs" in features else ""),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from stacks.components.backup_plan import BACKUP_TAG_KEY, BACKUP_TAG_VALUE, BackupPlan, BackupPlanArgs
 from stacks.backup.settings import BackupSettings
+from stacks.components.backup_plan import BACKUP_TAG_KEY, BACKUP_TAG_VALUE, BackupPlan, BackupPlanArgs
 from stacks.components.backup_vault import BackupVault, BackupVaultArgs
 from stacks.outputs import Layer, export_outputs
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pulumi
 
+from stacks.cluster.settings import ClusterSettings
 from stacks.components.cluster_security_groups import ClusterSecurityGroups, ClusterSecurityGroupsArgs
 from stacks.components.eks_cluster import EksCluster, EksClusterArgs
-from stacks.cluster.settings import ClusterSettings
 from stacks.components.node_group import NodeGroups, NodeGroupsArgs
 from stacks.outputs import Layer, export_outputs, reference
 

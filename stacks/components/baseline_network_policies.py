@@ -84,7 +84,9 @@ def explicit_allows(role: str, namespace: str, *, vpc_cidr: str, namespaces: dic
             "allow-https-egress": https_out,
             "allow-same-namespace": same_namespace,
             # The node agent scrapes kubelets; services send DogStatsD (8125/udp) and traces (8126/tcp).
-            "allow-kubelet": {"podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 10250)}]},
+            "allow-kubelet": {
+                "podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 10250)}],
+            },
             "allow-telemetry-from-apps": {
                 "podSelector": ALL_PODS,
                 "policyTypes": ["Ingress"],
@@ -95,7 +97,9 @@ def explicit_allows(role: str, namespace: str, *, vpc_cidr: str, namespaces: dic
         "allow-https-egress": https_out,
         "allow-from-gateway": {"podSelector": ALL_PODS, "policyTypes": ["Ingress"], "ingress": [{"from": [_namespace(namespaces["ingress"])]}]},
         # PostgreSQL, Redis and OpenSearch (443, covered above) live in the VPC's data subnets.
-        "allow-data-stores": {"podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 5432, 6379)}]},
+        "allow-data-stores": {
+            "podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 5432, 6379)}],
+        },
         "allow-telemetry-out": {
             "podSelector": ALL_PODS,
             "policyTypes": ["Egress"],

@@ -105,7 +105,8 @@ class SecureBucket(pulumi.ComponentResource):
         if args.glacier_after_days is not None:
             transitions.append({"days": args.glacier_after_days, "storage_class": "GLACIER_IR"})
         rules: list[dict] = [
-            {"id": "abort-incomplete-multipart-uploads", "status": "Enabled", "filter": {"prefix": ""}, "abort_incomplete_multipart_upload": {"days_after_initiation": 7}},
+            {"id": "abort-incomplete-multipart-uploads", "status": "Enabled", "filter": {"prefix": ""},
+             "abort_incomplete_multipart_upload": {"days_after_initiation": 7}},
             {
                 "id": "expire-noncurrent-versions",
                 "status": "Enabled",

@@ -51,10 +51,8 @@ class SubnetTier(pulumi.ComponentResource):
                                       routes=[{"cidr_block": "0.0.0.0/0", **route}] if route else [],
                                       tags={**args.tags, "Name": f"{name}-rt{suffix}", "tier": args.tier}, opts=child)
 
-        if len(routes) > 1:
-            tables = [table(f"-{i}", route) for i, route in enumerate(routes)]
-        else:
-            tables = [table("", routes[0] if routes else None)]
+        # One table per NAT route (a NAT per AZ), else one table shared by the tier.
+        tables = [table(f"-{i}", route) for i, route in enumerate(routes)] if len(routes) > 1 else [table("", routes[0] if routes else None)]
         for i, subnet in enumerate(subnets):
             aws.ec2.RouteTableAssociation(f"{name}-rta-{i}", subnet_id=subnet.id, route_table_id=tables[i % len(tables)].id, opts=child)
         self.subnet_ids = [s.id for s in subnets]

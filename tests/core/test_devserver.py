@@ -92,12 +92,12 @@ def test_python_option_takes_an_interpreter_or_an_environment(tmp_path: Path) ->
 def test_refusals_are_usage_errors_with_a_hint(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is not a directory"):
         prepare_dev(DevRequest(directory=tmp_path / "nowhere"))
-    with pytest.raises(UsageError, match="has no service.yaml") as no_manifest:
+    with pytest.raises(UsageError, match=r"has no service\.yaml") as no_manifest:
         prepare_dev(DevRequest(directory=tmp_path))
     assert no_manifest.value.exit_code == ExitCode.USAGE and no_manifest.value.hint
     service = make_service(tmp_path)
     (service / "app/asgi.py").unlink()
-    with pytest.raises(UsageError, match="no app/asgi.py"):
+    with pytest.raises(UsageError, match=r"no app/asgi\.py"):
         prepare_dev(DevRequest(directory=service))
     (service / "app/asgi.py").write_text("")
     (service / "service.yaml").write_text("name: svc\nport: eighty\n")
@@ -107,7 +107,7 @@ def test_refusals_are_usage_errors_with_a_hint(tmp_path: Path) -> None:
 
 def test_a_missing_or_broken_environment_is_a_missing_tool(tmp_path: Path) -> None:
     service = make_service(tmp_path, venv=False)
-    with pytest.raises(MissingToolError, match="has no .venv") as missing:
+    with pytest.raises(MissingToolError, match=r"has no \.venv") as missing:
         prepare_dev(DevRequest(directory=service))
     assert missing.value.exit_code == ExitCode.MISSING_TOOL and "make install" in (missing.value.hint or "")
     with pytest.raises(UsageError, match="not an executable Python interpreter"):
@@ -153,7 +153,7 @@ def test_a_worker_that_dies_stops_the_api_and_is_an_error(tmp_path: Path) -> Non
     make_service(tmp_path)
     environ = {**os.environ, "FAKE_WORKER_SECONDS": "0.3", "FAKE_WORKER_EXIT": "4"}
     plan = prepare_dev(DevRequest(directory=Path("svc"), reload=False), environ=environ)
-    with pytest.raises(ServiceStoppedError, match="The worker process exited with code 4; api stopped too.") as died:
+    with pytest.raises(ServiceStoppedError, match=r"The worker process exited with code 4; api stopped too\.") as died:
         run_dev(plan, on_event=lambda _: None, ready_timeout=20)
     assert died.value.exit_code == ExitCode.FAILED and "worker |" in (died.value.hint or "")
 

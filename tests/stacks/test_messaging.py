@@ -78,7 +78,7 @@ def test_every_configured_queue_has_a_dead_letter_queue_and_redrive_policy(layer
         assert queue.inputs["name"] == f"acme-{env}-{name}", f"{queue.name}: physical name must be <org>-<env>-<queue>"
         assert queue.inputs["visibilityTimeoutSeconds"] == configured[name].visibility_timeout_seconds, f"{queue.name}: visibility timeout from config"
         assert queue.inputs["messageRetentionSeconds"] == configured[name].retention_days * DAY, f"{queue.name}: retention from config"
-    for name, dlq in dead.items():
+    for dlq in dead.values():
         assert dlq.inputs["messageRetentionSeconds"] == 14 * DAY, f"{dlq.name}: a dead-letter queue keeps messages 14 days"
 
 
