@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from platformctl.plan.model import LayerPlan, Plan
+from platformctl.plan.model import LayerPlan, Plan, PlanResource
 from platformctl.plan.summary import resource_count, summarize
 
 
@@ -14,7 +14,7 @@ def layer_tree(layer: LayerPlan) -> Tree:
     """Components with their children; providers and references shown where the program made them."""
     tree = Tree(Text(f"{layer.project} ({layer.stack})", style="bold"))
     nodes: dict[str, Tree] = {}
-    children: dict[str | None, list] = {}
+    children: dict[str | None, list[PlanResource]] = {}
     urns = {r.urn for r in layer.resources}
     for resource in layer.resources:
         parent = resource.parent if resource.parent in urns else None

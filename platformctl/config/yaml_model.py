@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from platformctl.errors import ConfigError
 
@@ -93,7 +94,7 @@ def _refers_to_itself(value: Any, open_: frozenset[int] = frozenset()) -> bool:
     return any(_refers_to_itself(v, inner) for v in (value.values() if isinstance(value, dict) else value))
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)

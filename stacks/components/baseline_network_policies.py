@@ -5,7 +5,10 @@ Pure functions (no resources), so the rules read as data and can be tested witho
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pulumi
 
 ANYWHERE = "0.0.0.0/0"
 ALL_PODS: dict[str, Any] = {}
@@ -38,7 +41,7 @@ def allow_dns() -> dict[str, Any]:
     }
 
 
-def explicit_allows(role: str, namespace: str, *, vpc_cidr: str, namespaces: dict[str, str]) -> dict[str, dict[str, Any]]:
+def explicit_allows(role: str, namespace: str, *, vpc_cidr: pulumi.Input[str], namespaces: dict[str, str]) -> dict[str, dict[str, Any]]:
     """Named allow policies for a namespace by its role (system, ingress, observability, app).
 
     Args:
