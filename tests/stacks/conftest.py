@@ -137,8 +137,10 @@ class FakeConfig:
         return self._value(key)
 
 
-def assert_platform_tags(layer: LayerPlan, tags: dict[str, str], not_taggable: set[str] | frozenset[str]) -> int:
-    """Every taggable cloud resource of the layer carries every platform tag; returns how many were checked."""
+def assert_platform_tags(layer: LayerPlan, tags: dict[str, str], not_taggable: set[str] | frozenset[str], *, at_least: int) -> None:
+    """Every taggable cloud resource of the layer carries every platform tag, and at least `at_least` were
+    checked: a check over nothing (a type wrongly listed as not taggable, resources gone) fails too."""
+    assert tags, f"{layer.name}: no platform tags to check"
     checked = 0
     for resource in layer.resources:
         if resource.custom and resource.type not in not_taggable and not resource.type.startswith("pulumi:"):
@@ -146,4 +148,4 @@ def assert_platform_tags(layer: LayerPlan, tags: dict[str, str], not_taggable: s
             given = resource.inputs.get("tags") or {}
             missing = {k: v for k, v in tags.items() if given.get(k) != v}
             assert not missing, f"{resource.name} ({resource.type}): missing platform tags {missing}"
-    return checked
+    assert checked >= at_least, f"{layer.name}: only {checked} taggable resources checked, expected at least {at_least}"

@@ -256,7 +256,7 @@ def test_exports_every_declared_output(cluster, env, config) -> None:
 
 
 def test_every_taggable_resource_carries_the_platform_tags(cluster, config) -> None:
-    assert_platform_tags(cluster, config["tags"], NOT_TAGGABLE)
+    assert_platform_tags(cluster, config["tags"], NOT_TAGGABLE, at_least=15)
 
 
 
