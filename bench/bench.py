@@ -83,9 +83,10 @@ def main() -> None:
     floor_code = "import importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
     plan_runs = max(3, args.runs // 2)
     (floor_plan, floor_rss), (ours_plan, ours_rss) = timed_pair([PY, "-c", floor_code], [PY, "-m", "platformctl", "plan", "--env", "prod", "--json"], plan_runs)
-    count = subprocess.run([PY, "-c", "import json,sys; d=json.load(sys.stdin); print(sum(1 for l in d['layers'] for r in l['resources'] if r['custom'] and not r['type'].startswith('pulumi:')))"],
-                           input=subprocess.run([PY, "-m", "platformctl", "plan", "--env", "prod", "--json"], capture_output=True, text=True, check=True).stdout,
-                           capture_output=True, text=True, check=True).stdout.strip()
+    prod_plan = subprocess.run([PY, "-m", "platformctl", "plan", "--env", "prod", "--json"], capture_output=True, text=True, check=True).stdout
+    count_code = ("import json,sys; d=json.load(sys.stdin); "
+                  "print(sum(1 for l in d['layers'] for r in l['resources'] if r['custom'] and not r['type'].startswith('pulumi:')))")
+    count = subprocess.run([PY, "-c", count_code], input=prod_plan, capture_output=True, text=True, check=True).stdout.strip()
     report = {
         "help_seconds": round(ours_help, 3),
         "help_floor_seconds": round(floor_help, 3),

@@ -11,7 +11,7 @@ _PACKAGE = Path(__file__).resolve().parent
 @cache
 def _root() -> Path:
     # In a source checkout (or an editable install) the folders sit beside the package; an
-    # installed wheel carries them under platformctl/_data/ (see pyproject's force-include).
+    # installed wheel carries them under platformctl/_data/ (see pyproject's [tool.hatch.build.targets.wheel.sources]).
     checkout = _PACKAGE.parent
     if (checkout / "stacks" / "outputs.py").is_file():
         return checkout

@@ -20,6 +20,11 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.lock
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 
+# Gates before any test: a lint or type error fails CI at once (config in pyproject.toml).
+.venv/bin/ruff check .
+.venv/bin/mypy --strict platformctl
+.venv/bin/mypy stacks
+
 # checkov pins an old boto3: it gets a virtual environment of its own.
 if [ ! -x .venv-checkov/bin/checkov ]; then
   python3 -m venv .venv-checkov
@@ -31,6 +36,7 @@ export CHECKOV_BIN="$PWD/.venv-checkov/bin/checkov"
 # real PostgreSQL and Redis, before platformctl's.
 if [ ! -x service-skeleton/.venv/bin/python ]; then python3 -m venv service-skeleton/.venv; fi
 service-skeleton/.venv/bin/python -m pip install -q --disable-pip-version-check -r service-skeleton/requirements.lock -e 'service-skeleton[dev]'
+(cd service-skeleton && .venv/bin/ruff check app tests && .venv/bin/mypy)  # its Makefile's `lint` target, config in its pyproject
 (cd service-skeleton && .venv/bin/python -m pytest -q -p no:cacheprovider)
 export SERVICE_PYTHON="$PWD/service-skeleton/.venv/bin/python"  # platformctl dev's end-to-end test serves the skeleton with it
 

@@ -6,6 +6,13 @@ import os
 
 import pytest
 
+
+def running_in_ci() -> bool:
+    """CI is on when the CI variable is set to anything but "", "0" or "false" (any case): CI services set
+    CI=true, and CI=false turns the rule off on a developer machine. The skeleton's service_testing.py reads it alike."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
+
+
 _AWS_VARS = [name for name in os.environ if name.startswith(("AWS_", "PLATFORMCTL_", "PULUMI_", "KUBECONFIG"))]
 
 
@@ -29,7 +36,7 @@ def _moto_server():
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:  # pragma: no cover - dev extra missing
-        if os.environ.get("CI"):
+        if running_in_ci():
             pytest.fail("moto[server] is not installed: CI must install the dev extra")
         pytest.skip("moto[server] is not installed: pip install -e '.[dev]'")
     with socket.socket() as sock:
@@ -66,7 +73,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI nothing may skip: a skip there means CI failed to install a tool."""
-    if not os.environ.get("CI"):
+    if not running_in_ci():
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []

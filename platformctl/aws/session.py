@@ -52,14 +52,18 @@ def translate(exc: Exception, action: str) -> PlatformctlError:
     if isinstance(exc, (SSOError, TokenRetrievalError)):
         return MissingToolError(f"The AWS SSO session has no valid token to {action}.", hint="Run `aws sso login` (with --profile if you use one).")
     if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
-        return MissingToolError(f"No AWS credentials to {action}.", hint="Set AWS_PROFILE (and run `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.")
+        return MissingToolError(
+            f"No AWS credentials to {action}.", hint="Set AWS_PROFILE (and run `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY."
+        )
     if isinstance(exc, EndpointConnectionError):
         return PlatformctlError(f"Cannot reach AWS to {action}: {exc}.", hint="Check the network, AWS_REGION and AWS_ENDPOINT_URL.")
     if isinstance(exc, ClientError):
         code = exc.response.get("Error", {}).get("Code", "Error")
         message = exc.response.get("Error", {}).get("Message", "")
         if code in {"InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "UnrecognizedClientException"}:
-            return MissingToolError(f"AWS refused the credentials while trying to {action} ({code}).", hint="Refresh them: `aws sso login`, or check AWS_PROFILE.")
+            return MissingToolError(
+                f"AWS refused the credentials while trying to {action} ({code}).", hint="Refresh them: `aws sso login`, or check AWS_PROFILE."
+            )
         return PlatformctlError(f"AWS said {code} while trying to {action}: {message}.", hint="Check the permissions of the role you are using.")
     return PlatformctlError(
         f"Could not {action}: {exc}.", hint="Run `aws sts get-caller-identity` to see what the AWS CLI makes of these credentials."

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 PlatformFileOption = typer.Option(
@@ -16,7 +14,3 @@ PlatformFileOption = typer.Option(
 )
 JsonOption = typer.Option(False, "--json", help="Print a machine-readable JSON document to stdout.")
 YesOption = typer.Option(False, "--yes", "-y", help="Answer yes to questions (for CI).")
-
-
-def as_path(value: Path | None) -> Path | None:
-    return Path(value) if value is not None else None

@@ -32,7 +32,7 @@ def plan_subnets(cidr: str, azs: int) -> SubnetPlan:
     vpc = ipaddress.ip_network(cidr)
     if vpc.prefixlen > 20 or not 1 <= azs <= 3:
         raise ValueError(f"{cidr} cannot hold 3 subnet tiers over {azs} AZs")
-    quarters = list(vpc.subnets(new_prefix=vpc.prefixlen + 2))
+    quarters: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = list(vpc.subnets(new_prefix=vpc.prefixlen + 2))
     small = list(quarters[3].subnets(new_prefix=vpc.prefixlen + 5))
     return SubnetPlan(
         private=[str(quarters[i]) for i in range(azs)],

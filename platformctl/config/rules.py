@@ -62,9 +62,15 @@ def _production_rules(base: tuple[Any, ...], env: Any) -> list[Problem]:
     if env.network.nat_gateways != env.network.azs:
         problems.append(((*base, "network", "nat_gateways"), "production needs one NAT gateway per AZ so one AZ's loss does not cut egress"))
     if env.backup.retention_days < 30:
-        problems.append(((*base, "backup", "retention_days"), f"{env.backup.retention_days} days is under the 30-day retention the architecture requires in production"))
+        problems.append((
+            (*base, "backup", "retention_days"),
+            f"{env.backup.retention_days} days is under the 30-day retention the architecture requires in production",
+        ))
     if env.database.backup_retention_days < 30:
-        problems.append(((*base, "database", "backup_retention_days"), f"{env.database.backup_retention_days} days is under the 30-day retention the architecture requires in production"))
+        problems.append((
+            (*base, "database", "backup_retention_days"),
+            f"{env.database.backup_retention_days} days is under the 30-day retention the architecture requires in production",
+        ))
     if not env.database.multi_az:
         problems.append(((*base, "database", "multi_az"), "production PostgreSQL must be Multi-AZ"))
     if not env.dr.enabled:
@@ -82,10 +88,16 @@ def _dr_feasibility(base: tuple[Any, ...], env: Any) -> list[Problem]:
         return []
     problems: list[Problem] = []
     if dr.rto_minutes < 30:
-        problems.append(((*base, "dr", "rto_minutes"), f"an RTO of {dr.rto_minutes} minutes is shorter than scaling a pilot-light cluster and promoting a replica takes (about 30 minutes)"))
+        problems.append((
+            (*base, "dr", "rto_minutes"),
+            f"an RTO of {dr.rto_minutes} minutes is shorter than scaling a pilot-light cluster and promoting a replica takes (about 30 minutes)",
+        ))
     # Without a continuous replica the freshest copy in the DR region is the last daily backup copy.
     if not dr.database_replica and dr.rpo_minutes < 24 * 60:
-        problems.append(((*base, "dr", "database_replica"), f"without a cross-region replica the DR copy is the daily backup, up to 24 h old: that cannot meet an RPO of {dr.rpo_minutes} minutes"))
+        problems.append((
+            (*base, "dr", "database_replica"),
+            f"without a cross-region replica the DR copy is the daily backup, up to 24 h old: that cannot meet an RPO of {dr.rpo_minutes} minutes",
+        ))
     if not env.cache.rebuildable and dr.rpo_minutes < 24 * 60 and env.cache.snapshot_retention_days == 0:
         problems.append(((*base, "cache", "rebuildable"), "a cache that cannot be rebuilt needs snapshots or a global datastore to meet the RPO"))
     return problems
@@ -114,15 +126,28 @@ def _dr_region_limits(platform: Platform) -> list[Problem]:
         for role, limit, what in _DR_NAME_LIMITS:
             physical = f"{platform.organisation}-{name}-dr-{role}"
             if len(physical) > limit:
-                problems.append(((*base, "dr"), f"'{physical}' is {len(physical)} characters; {what} allow {limit}: shorten the organisation or environment name"))
+                problems.append((
+                    (*base, "dr"),
+                    f"'{physical}' is {len(physical)} characters; {what} allow {limit}: shorten the organisation or environment name",
+                ))
         if dr.rpo_minutes < _S3_RTC_MINUTES:
-            problems.append(((*base, "dr", "rpo_minutes"), f"an RPO of {dr.rpo_minutes} minutes is below the {_S3_RTC_MINUTES} minutes S3 Replication Time Control guarantees for the buckets"))
+            problems.append((
+                (*base, "dr", "rpo_minutes"),
+                f"an RPO of {dr.rpo_minutes} minutes is below the {_S3_RTC_MINUTES} minutes S3 Replication Time Control guarantees for the buckets",
+            ))
         # Global datastores run on M and R families only (no burstable cache.t* nodes).
         if not env.cache.rebuildable and env.cache.node_type.startswith("cache.t"):
-            problems.append(((*base, "cache", "node_type"), f"{env.cache.node_type} cannot join a global datastore, which a cache that is not rebuildable needs for DR: use an M or R node type"))
+            problems.append((
+                (*base, "cache", "node_type"),
+                f"{env.cache.node_type} cannot join a global datastore, which a cache that is not rebuildable needs for DR: use an M or R node type",
+            ))
         primary_max = env.cluster.node_groups[0].max
         if dr.pilot_light_min_nodes > primary_max:
-            problems.append(((*base, "dr", "pilot_light_min_nodes"), f"the pilot light ({dr.pilot_light_min_nodes} nodes) exceeds the max of node group '{env.cluster.node_groups[0].name}' ({primary_max}), which the DR node group mirrors"))
+            problems.append((
+                (*base, "dr", "pilot_light_min_nodes"),
+                f"the pilot light ({dr.pilot_light_min_nodes} nodes) exceeds the max of node group '{env.cluster.node_groups[0].name}' ({primary_max}), "
+                "which the DR node group mirrors",
+            ))
     return problems
 
 
@@ -141,7 +166,10 @@ def _backup_copies(platform: Platform) -> list[Problem]:
     problems: list[Problem] = []
     for name, env in platform.environments.items():
         if platform.is_production(name) and not env.backup.copy_to_dr:
-            problems.append((("environments", name, "backup", "copy_to_dr"), "production backups must be copied to the DR region so a regional outage loses no backup"))
+            problems.append((
+                ("environments", name, "backup", "copy_to_dr"),
+                "production backups must be copied to the DR region so a regional outage loses no backup",
+            ))
     return problems
 
 
@@ -158,9 +186,10 @@ def _messaging_names(platform: Platform) -> list[Problem]:
     for index, queue in enumerate(platform.messaging.queues):
         name = f"{platform.organisation}-{longest_env}-{queue.name}-dlq{'.fifo' if queue.fifo else ''}"
         if len(name) > _SQS_NAME_MAX:
-            problems.append(
-                (("messaging", "queues", index, "name"), f"the dead-letter queue '{name}' is {len(name)} characters; SQS allows {_SQS_NAME_MAX}: shorten the queue name")
-            )
+            problems.append((
+                ("messaging", "queues", index, "name"),
+                f"the dead-letter queue '{name}' is {len(name)} characters; SQS allows {_SQS_NAME_MAX}: shorten the queue name",
+            ))
     return problems
 
 
@@ -194,13 +223,22 @@ def _data_sizes(platform: Platform) -> list[Problem]:
         for section, role, limit, what in _DATA_NAME_LIMITS:
             physical = f"{platform.organisation}-{name}-{role}"
             if len(physical) > limit and (section != "search" or env.search.enabled):
-                problems.append(((*base, section), f"'{physical}' is {len(physical)} characters; {what} allow {limit}: shorten the organisation or environment name"))
+                problems.append((
+                    (*base, section),
+                    f"'{physical}' is {len(physical)} characters; {what} allow {limit}: shorten the organisation or environment name",
+                ))
         if int(env.cache.engine_version.split(".")[0]) < 7:
-            problems.append(((*base, "cache", "engine_version"), f"Redis {env.cache.engine_version} has no IAM authentication, which the platform uses instead of AUTH tokens: use 7.0 or later"))
+            problems.append((
+                (*base, "cache", "engine_version"),
+                f"Redis {env.cache.engine_version} has no IAM authentication, which the platform uses instead of AUTH tokens: use 7.0 or later",
+            ))
         search = env.search
         zones = 1 if search.instance_count == 1 else min(3, env.network.azs, search.instance_count)
         if search.enabled and zones == 2 and search.instance_count % 2:
-            problems.append(((*base, "search", "instance_count"), f"{search.instance_count} data nodes cannot spread evenly over 2 zones; OpenSearch needs an even number"))
+            problems.append((
+                (*base, "search", "instance_count"),
+                f"{search.instance_count} data nodes cannot spread evenly over 2 zones; OpenSearch needs an even number",
+            ))
     return problems
 
 
@@ -224,5 +262,8 @@ def _addons_settings(platform: Platform) -> list[Problem]:
         for suffix, limit, what in _ADDONS_NAME_LIMITS:
             physical = f"{platform.organisation}-{env}{suffix}"
             if len(physical) > limit:
-                problems.append((("environments", env), f"'{physical}' is {len(physical)} characters; {what} allow {limit}: shorten the organisation or environment name"))
+                problems.append((
+                    ("environments", env),
+                    f"'{physical}' is {len(physical)} characters; {what} allow {limit}: shorten the organisation or environment name",
+                ))
     return problems

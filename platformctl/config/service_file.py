@@ -45,7 +45,7 @@ def _quantity(value: str, kind: str) -> Decimal:
     from kubernetes.utils.quantity import parse_quantity
 
     try:
-        number: Decimal = parse_quantity(value)
+        number: Decimal = parse_quantity(value)  # type: ignore[no-untyped-call]  # the client ships no annotations
     except ValueError:
         example = "'250m' or '1'" if kind == "cpu" else "'256Mi' or '1Gi'"
         raise ValueError(f"{value!r} is not a Kubernetes {kind} quantity (for example {example})") from None

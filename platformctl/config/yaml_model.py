@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from platformctl.config.credentials import redact
 from platformctl.config.yaml_limits import load_bounded
@@ -53,7 +54,7 @@ def parse_yaml_model(
         for error in exc.errors(include_url=False):
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             if not any(loc[: len(path)] == path for path, _ in refused):
-                problems.append((loc, _message(dict(error))))
+                problems.append((loc, _message(error)))
     if parsed is not None and not problems:
         problems += post_checks(parsed)
     if problems:
@@ -86,7 +87,7 @@ def _duplicate_keys(node: yaml.Node | None, path: tuple[Any, ...] = (), seen: fr
     return found
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)

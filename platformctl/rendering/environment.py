@@ -35,4 +35,6 @@ def render_template(name: str, context: dict[str, Any]) -> str:
     except jinja2.TemplateNotFound:
         raise PlatformctlError(f"Template {name} is missing from {templates_dir()}.", hint="Reinstall platformctl; the package is incomplete.") from None
     except jinja2.UndefinedError as exc:
-        raise PlatformctlError(f"Template {name} needs a value the context lacks: {exc.message}.", hint="This is a bug in platformctl; please report it.") from None
+        raise PlatformctlError(
+            f"Template {name} needs a value the context lacks: {exc.message}.", hint="This is a bug in platformctl; please report it."
+        ) from None

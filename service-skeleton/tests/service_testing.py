@@ -35,9 +35,15 @@ AUDIENCE = "service-api"
 # ---------------------------------------------------------------- helpers
 
 
+def running_in_ci() -> bool:
+    """CI is on when the CI variable is set to anything but "", "0" or "false" (any case): CI services set
+    CI=true, and CI=false turns the rule off on a developer machine. platformctl's tests/conftest.py reads it alike."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
+
+
 def missing_tool(reason: str) -> None:
     """Skip with the reason locally; under CI=true nothing may be skipped."""
-    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+    if running_in_ci():
         pytest.fail(f"{reason} (CI is set: required tools must be installed)")
     pytest.skip(reason)
 

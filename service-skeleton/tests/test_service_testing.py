@@ -14,7 +14,7 @@ import asyncpg
 import pytest
 import redis
 
-from service_testing import TEST_POSTGRES_URL, TEST_REDIS_URL, asyncpg_url, postgres_server, redis_server_url
+from service_testing import TEST_POSTGRES_URL, TEST_REDIS_URL, asyncpg_url, postgres_server, redis_server_url, running_in_ci
 
 
 def _closed_port() -> int:
@@ -123,3 +123,16 @@ def test_a_postgres_of_the_variable_that_does_not_answer_fails(monkeypatch):
     with pytest.raises(pytest.fail.Exception, match=TEST_POSTGRES_URL) as failed, postgres_server():
         pass
     assert "s3cret" not in str(failed.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "on"),
+    [(None, False), ("", False), ("0", False), ("false", False), ("False", False), ("true", True), ("1", True), ("yes", True)],
+)
+def test_ci_is_on_for_any_value_but_empty_zero_or_false(value: str | None, on: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same rule as platformctl's tests/conftest.py: CI=false turns it off, CI=true (any other value) on."""
+    if value is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", value)
+    assert running_in_ci() is on, f"CI={value!r}"

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import pulumi
 import pulumi_kubernetes as k8s
 
 from stacks.addons.kubeconfig import kubeconfig
-from stacks.components.addon_release import ChartPin
+from stacks.addons.settings import AddonsSettings
 from stacks.components.autoscaling_addons import AutoscalingAddons, AutoscalingAddonsArgs
-from stacks.components.cluster_baseline import ClusterBaseline, ClusterBaselineArgs, NamespaceSpec
+from stacks.components.cluster_baseline import ClusterBaseline, ClusterBaselineArgs
 from stacks.components.dns_addons import DnsAddons, DnsAddonsArgs
 from stacks.components.ingress_addons import KONG_POD_LABELS, KONG_PROXY_SERVICE, IngressAddons, IngressAddonsArgs
 from stacks.components.kong_plugins import KongPlugins, KongPluginsArgs
@@ -26,73 +23,6 @@ DATADOG_SECRET = "datadog-api-key"
 KONG_LICENSE_SECRET = "kong-enterprise-license"
 
 
-@dataclass(frozen=True)
-class AddonsSettings:
-    """The layer's config, typed."""
-
-    environment: str
-    organisation: str
-    region: str
-    production: bool
-    tags: dict[str, str]
-    autoscaler: str
-    charts: dict[str, ChartPin]
-    namespaces: list[NamespaceSpec]
-    system_namespace: str
-    ingress_namespace: str
-    observability_namespace: str
-    dns_zone_name: str
-    datadog_site: str
-    datadog_api_key_secret_name: str
-    kong_license_secret_name: str
-    log_group_name: str
-    log_retention_days: int
-    node_cpu_limit: int
-    allow_spot: bool
-    rate_limit_per_minute: int
-    developers_group: str
-    deployers_group: str
-    public_subnet_cidrs: list[str]
-
-    @property
-    def name_prefix(self) -> str:
-        return f"{self.organisation}-{self.environment}"
-
-    @classmethod
-    def from_config(cls, config: pulumi.Config) -> AddonsSettings:
-        raw_namespaces: list[dict[str, Any]] = config.require_object("namespaces")
-        system, ingress, observability = (config.require(k) for k in ("systemNamespace", "ingressNamespace", "observabilityNamespace"))
-        roles = {system: "system", ingress: "ingress", observability: "observability"}
-        return cls(
-            environment=config.require("environment"),
-            organisation=config.require("organisation"),
-            region=config.require("primaryRegion"),
-            production=config.require_bool("production"),
-            tags=config.get_object("tags") or {},
-            autoscaler=config.require("autoscaler"),
-            charts={key: ChartPin.from_config(value) for key, value in config.require_object("charts").items()},
-            namespaces=[
-                NamespaceSpec(name=n["name"], role=roles.get(n["name"], "app"), pod_security=n["podSecurity"], reason=n.get("reason", ""))
-                for n in raw_namespaces
-            ],
-            system_namespace=system,
-            ingress_namespace=ingress,
-            observability_namespace=observability,
-            dns_zone_name=config.require("dnsZoneName"),
-            datadog_site=config.require("datadogSite"),
-            datadog_api_key_secret_name=config.require("datadogApiKeySecretName"),
-            kong_license_secret_name=config.require("kongLicenseSecretName"),
-            log_group_name=config.require("logGroupName"),
-            log_retention_days=config.require_int("logRetentionDays"),
-            node_cpu_limit=config.require_int("nodeCpuLimit"),
-            allow_spot=config.require_bool("allowSpot"),
-            rate_limit_per_minute=config.require_int("rateLimitPerMinute"),
-            developers_group=config.require("developersGroup"),
-            deployers_group=config.require("deployersGroup"),
-            public_subnet_cidrs=list(config.require_object("publicSubnetCidrs")),
-        )
-
-
 def program() -> None:
     s = AddonsSettings.from_config(pulumi.Config())
     network, cluster, identity = reference(Layer.NETWORK), reference(Layer.CLUSTER), reference(Layer.IDENTITY)
@@ -101,7 +31,7 @@ def program() -> None:
     oidc = {"oidc_provider_arn": cluster.get("oidcProviderArn"), "oidc_provider_url": cluster.get("oidcProviderUrl")}
     provider = k8s.Provider(
         "addons-k8s",
-        kubeconfig=kubeconfig(cluster_name, cluster.get("clusterEndpoint"), cluster.get("clusterCertificateAuthority"), s.region),
+        kubeconfig=kubeconfig(cluster_name, cluster.get("clusterEndpoint"), cluster.get("clusterCertificateAuthority"), s.primary_region),
         enable_server_side_apply=True,
     )
     labels = {"app.kubernetes.io/managed-by": "platformctl", "platform.io/environment": s.environment}
@@ -115,7 +45,7 @@ def program() -> None:
     secrets = SecretsAddons(
         "secrets",
         SecretsAddonsArgs(
-            provider=provider, name_prefix=s.name_prefix, namespace=s.system_namespace, region=s.region, chart=s.charts["externalSecrets"],
+            provider=provider, name_prefix=s.prefix, namespace=s.system_namespace, region=s.primary_region, chart=s.charts["externalSecrets"],
             secrets=[
                 SyncedSecret("datadog", s.datadog_api_key_secret_name, s.observability_namespace, DATADOG_SECRET, "api-key"),
                 SyncedSecret("kong-license", s.kong_license_secret_name, s.ingress_namespace, KONG_LICENSE_SECRET, "license"),
@@ -127,8 +57,8 @@ def program() -> None:
     ingress = IngressAddons(
         "ingress",
         IngressAddonsArgs(
-            provider=provider, name_prefix=s.name_prefix, system_namespace=s.system_namespace, ingress_namespace=s.ingress_namespace,
-            cluster_name=cluster_name, region=s.region, vpc_id=network.get("vpcId"), alb_chart=s.charts["albController"],
+            provider=provider, name_prefix=s.prefix, system_namespace=s.system_namespace, ingress_namespace=s.ingress_namespace,
+            cluster_name=cluster_name, region=s.primary_region, vpc_id=network.get("vpcId"), alb_chart=s.charts["albController"],
             kong_chart=s.charts["kong"], kong_license_secret=KONG_LICENSE_SECRET, replicas=3 if s.production else 2,
             depends_on=[baseline, *secrets.synced], tags=s.tags, **oidc,
         ),
@@ -156,7 +86,7 @@ def program() -> None:
     dns = DnsAddons(
         "dns",
         DnsAddonsArgs(
-            provider=provider, name_prefix=s.name_prefix, namespace=s.system_namespace, zone_name=s.dns_zone_name, owner_id=cluster_name,
+            provider=provider, name_prefix=s.prefix, namespace=s.system_namespace, zone_name=s.dns_zone_name, owner_id=cluster_name,
             chart=s.charts["externalDns"], depends_on=[baseline], tags=s.tags, **oidc,
         ),
     )
@@ -174,8 +104,8 @@ def program() -> None:
     AutoscalingAddons(
         "autoscaling",
         AutoscalingAddonsArgs(
-            provider=provider, name_prefix=s.name_prefix, namespace=s.system_namespace, autoscaler=s.autoscaler, cluster_name=cluster_name,
-            region=s.region, node_role_arn=cluster.get("nodeRoleArn"), node_security_group_id=cluster.get("nodeSecurityGroupId"),
+            provider=provider, name_prefix=s.prefix, namespace=s.system_namespace, autoscaler=s.autoscaler, cluster_name=cluster_name,
+            region=s.primary_region, node_role_arn=cluster.get("nodeRoleArn"), node_security_group_id=cluster.get("nodeSecurityGroupId"),
             private_subnet_ids=network.get("privateSubnetIds"), metrics_server_chart=s.charts["metricsServer"], autoscaler_chart=autoscaler_chart,
             cpu_limit=s.node_cpu_limit, allow_spot=s.allow_spot, depends_on=[baseline], tags=s.tags, **oidc,
         ),
@@ -183,7 +113,7 @@ def program() -> None:
     observability = ObservabilityAddons(
         "observability",
         ObservabilityAddonsArgs(
-            provider=provider, name_prefix=s.name_prefix, environment=s.environment, namespace=s.observability_namespace, region=s.region,
+            provider=provider, name_prefix=s.prefix, environment=s.environment, namespace=s.observability_namespace, region=s.primary_region,
             cluster_name=cluster_name, logs_key_arn=network.get("logsKeyArn"), log_group_name=s.log_group_name,
             log_retention_days=s.log_retention_days, protect_logs=s.production, datadog_site=s.datadog_site, datadog_api_key_secret=DATADOG_SECRET,
             datadog_chart=s.charts["datadog"], fluent_bit_chart=s.charts["fluentBit"], depends_on=[baseline, *secrets.synced],

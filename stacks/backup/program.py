@@ -2,52 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pulumi
 import pulumi_aws as aws
 
+from stacks.backup.settings import BackupSettings
 from stacks.components.backup_plan import BACKUP_TAG_KEY, BACKUP_TAG_VALUE, BackupPlan, BackupPlanArgs
 from stacks.components.backup_vault import BackupVault, BackupVaultArgs
 from stacks.outputs import Layer, export_outputs
 
 
-@dataclass(frozen=True)
-class BackupSettings:
-    organisation: str
-    environment: str
-    dr_region: str
-    production: bool
-    retention_days: int
-    schedule: str
-    copy_to_dr: bool
-    vault_lock: bool
-    admin_role_name: str
-    tags: dict[str, str]
-
-    @property
-    def prefix(self) -> str:
-        return f"{self.organisation}-{self.environment}"
-
-
-def read_settings() -> BackupSettings:
-    config = pulumi.Config()
-    return BackupSettings(
-        organisation=config.require("organisation"),
-        environment=config.require("environment"),
-        dr_region=config.require("drRegion"),
-        production=config.require_bool("production"),
-        retention_days=config.require_int("retentionDays"),
-        schedule=config.require("schedule"),
-        copy_to_dr=config.require_bool("copyToDr"),
-        vault_lock=config.require_bool("vaultLock"),
-        admin_role_name=config.require("adminRoleName"),
-        tags=dict(config.require_object("tags")),
-    )
-
-
 def program() -> None:
-    settings = read_settings()
+    settings = BackupSettings.from_config(pulumi.Config())
     tags = {**settings.tags, "layer": "backup"}
     account_id = aws.get_caller_identity_output().account_id
     partition = aws.get_partition_output().partition

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -20,7 +21,7 @@ class AppClientsArgs:
     resource_server_scopes: list[str]
     logout_urls: list[str] = field(default_factory=list)
     # Federated providers (names as outputs, so clients wait for the providers to exist).
-    identity_providers: list[pulumi.Input[str]] = field(default_factory=list)
+    identity_providers: Sequence[pulumi.Input[str]] = field(default_factory=list)
     access_token_minutes: int = 60
     refresh_token_days: int = 30
 
@@ -45,14 +46,6 @@ class AppClients(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.api_scopes = [f"{args.resource_server_identifier}/{s}" for s in args.resource_server_scopes]
-        validity = {
-            "access_token_validity": args.access_token_minutes,
-            "id_token_validity": args.access_token_minutes,
-            "refresh_token_validity": args.refresh_token_days,
-            "token_validity_units": {"access_token": "minutes", "id_token": "minutes", "refresh_token": "days"},
-            "auth_session_validity": 3,  # minutes a sign-in session may take
-        }
-        hardening = {"prevent_user_existence_errors": "ENABLED", "enable_token_revocation": True}
 
         def public_client(role: str, callback_urls: list[str]) -> aws.cognito.UserPoolClient:
             # A browser or an app cannot keep a secret: no secret, code flow only; PKCE (S256) then binds the
@@ -69,8 +62,14 @@ class AppClients(pulumi.ComponentResource):
                 logout_urls=args.logout_urls,
                 supported_identity_providers=["COGNITO", *args.identity_providers],
                 explicit_auth_flows=["ALLOW_REFRESH_TOKEN_AUTH"],
-                **validity,
-                **hardening,
+                access_token_validity=args.access_token_minutes,
+                id_token_validity=args.access_token_minutes,
+                refresh_token_validity=args.refresh_token_days,
+                token_validity_units={"access_token": "minutes", "id_token": "minutes", "refresh_token": "days"},
+                auth_session_validity=3,  # minutes a sign-in session may take
+                # Hardening, as on every client: no hint whether a user exists, and revocable tokens.
+                prevent_user_existence_errors="ENABLED",
+                enable_token_revocation=True,
                 opts=pulumi.ResourceOptions(parent=self),
             )
 
@@ -89,7 +88,8 @@ class AppClients(pulumi.ComponentResource):
             supported_identity_providers=["COGNITO"],
             access_token_validity=args.access_token_minutes,
             token_validity_units={"access_token": "minutes"},
-            **hardening,
+            prevent_user_existence_errors="ENABLED",
+            enable_token_revocation=True,
             # The scopes must exist before a client may be granted them.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[resource_server]),
         )

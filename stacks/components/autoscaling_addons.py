@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -29,7 +30,7 @@ class AutoscalingAddonsArgs:
     oidc_provider_url: pulumi.Input[str]
     node_role_arn: pulumi.Input[str]
     node_security_group_id: pulumi.Input[str]
-    private_subnet_ids: pulumi.Input[list[str]]
+    private_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     metrics_server_chart: ChartPin
     autoscaler_chart: ChartPin
     cpu_limit: int = 100
@@ -84,7 +85,6 @@ class AutoscalingAddons(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        common = dict(namespace=args.namespace, provider=args.provider, parent=self, depends_on=args.depends_on)
         if args.autoscaler == "karpenter":
             release = install(
                 f"{name}-karpenter",
@@ -96,7 +96,10 @@ class AutoscalingAddons(pulumi.ComponentResource):
                     "replicas": 2,
                     "podSecurityContext": {**RESTRICTED_POD, "fsGroup": 65532},
                 },
-                **common,
+                namespace=args.namespace,
+                provider=args.provider,
+                parent=self,
+                depends_on=args.depends_on,
             )
             KarpenterNodePool(
                 f"{name}-karpenter-nodes",
@@ -126,7 +129,10 @@ class AutoscalingAddons(pulumi.ComponentResource):
                     "securityContext": RESTRICTED_POD,
                     "containerSecurityContext": RESTRICTED_CONTAINER,
                 },
-                **common,
+                namespace=args.namespace,
+                provider=args.provider,
+                parent=self,
+                depends_on=args.depends_on,
             )
         self.autoscaler_role_arn = role.role_arn
         self.register_outputs({"autoscalerRoleArn": self.autoscaler_role_arn})

@@ -65,8 +65,8 @@ class BackupPlan(pulumi.ComponentResource):
             )
             for policy in SERVICE_ROLE_POLICIES
         ]
-        lifecycle = {"delete_after": args.retention_days}
-        rule: dict = {
+        lifecycle: aws.backup.PlanRuleLifecycleArgsDict = {"delete_after": args.retention_days}
+        rule: aws.backup.PlanRuleArgsDict = {
             "rule_name": "daily",
             "target_vault_name": args.vault_name,
             "schedule": args.schedule,

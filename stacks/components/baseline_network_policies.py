@@ -5,7 +5,10 @@ Pure functions (no resources), so the rules read as data and can be tested witho
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pulumi
 
 ANYWHERE = "0.0.0.0/0"
 ALL_PODS: dict[str, Any] = {}
@@ -44,7 +47,7 @@ APP_NAMESPACES: dict[str, Any] = {"namespaceSelector": {"matchLabels": {"platfor
 
 
 def explicit_allows(
-    role: str, namespace: str, *, vpc_cidr: str, namespaces: dict[str, str], alb_cidrs: list[str] | None = None
+    role: str, namespace: str, *, vpc_cidr: pulumi.Input[str], namespaces: dict[str, str], alb_cidrs: list[str] | None = None
 ) -> dict[str, dict[str, Any]]:
     """Named allow policies for a namespace by its role (system, ingress, observability, app).
 
@@ -55,6 +58,7 @@ def explicit_allows(
         namespaces: role -> namespace name of the platform namespaces.
         alb_cidrs: the public subnets, where the public entry's ALB reaches Kong's proxy from (none: the VPC).
     """
+    alb_sources: list[Any] = [*alb_cidrs] if alb_cidrs else [vpc_cidr]  # the ALB's subnets; else the VPC (Any: a CIDR may be an Output)
     # AWS APIs (through VPC endpoints or NAT) and the Kubernetes API are all HTTPS.
     https_out = {"podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": ANYWHERE}}], "ports": _ports("TCP", 443)}]}
     same_namespace = {
@@ -83,7 +87,7 @@ def explicit_allows(
             "allow-proxy-from-alb": {
                 "podSelector": ALL_PODS,
                 "policyTypes": ["Ingress"],
-                "ingress": [{"from": [{"ipBlock": {"cidr": c}} for c in (alb_cidrs or [vpc_cidr])], "ports": _ports("TCP", 8000, 8100)}],
+                "ingress": [{"from": [{"ipBlock": {"cidr": c}} for c in alb_sources], "ports": _ports("TCP", 8000, 8100)}],
             },
             # The ingress controller's admission webhook is called by the control plane, whose ENIs live in the VPC.
             "allow-webhook-from-control-plane": {
@@ -98,7 +102,9 @@ def explicit_allows(
             "allow-https-egress": https_out,
             "allow-same-namespace": same_namespace,
             # The node agent scrapes kubelets; services send DogStatsD (8125/udp) and traces (8126/tcp).
-            "allow-kubelet": {"podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 10250)}]},
+            "allow-kubelet": {
+                "podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 10250)}],
+            },
             "allow-telemetry-from-apps": {
                 "podSelector": ALL_PODS,
                 "policyTypes": ["Ingress"],
@@ -109,7 +115,9 @@ def explicit_allows(
         "allow-https-egress": https_out,
         "allow-from-gateway": {"podSelector": ALL_PODS, "policyTypes": ["Ingress"], "ingress": [{"from": [_namespace(namespaces["ingress"])]}]},
         # PostgreSQL, Redis and OpenSearch (443, covered above) live in the VPC's data subnets.
-        "allow-data-stores": {"podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 5432, 6379)}]},
+        "allow-data-stores": {
+            "podSelector": ALL_PODS, "policyTypes": ["Egress"], "egress": [{"to": [{"ipBlock": {"cidr": vpc_cidr}}], "ports": _ports("TCP", 5432, 6379)}],
+        },
         "allow-telemetry-out": {
             "podSelector": ALL_PODS,
             "policyTypes": ["Egress"],

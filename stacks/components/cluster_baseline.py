@@ -85,7 +85,8 @@ class ClusterBaseline(pulumi.ComponentResource):
             ns = k8s.core.v1.Namespace(f"{name}-ns-{spec.name}", metadata=self._metadata(spec, args.labels), opts=child)
             self.namespace_names[spec.name] = ns.metadata.name
             ns_opts = pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=[ns, cni])
-            policies = {"default-deny": default_deny(), "allow-dns": allow_dns()}
+            # Values are manifests as Kubernetes spells them (camelCase): Any, since the SDK's ArgsDicts spell snake_case.
+            policies: dict[str, Any] = {"default-deny": default_deny(), "allow-dns": allow_dns()}
             policies |= explicit_allows(spec.role, spec.name, vpc_cidr=args.vpc_cidr, namespaces=by_role, alb_cidrs=args.alb_cidrs)
             for policy_name, policy in policies.items():
                 k8s.networking.v1.NetworkPolicy(
@@ -100,7 +101,7 @@ class ClusterBaseline(pulumi.ComponentResource):
         self.register_outputs({"namespaceNames": self.namespace_names})
 
     @staticmethod
-    def _metadata(spec: NamespaceSpec, labels: dict[str, str]) -> dict[str, Any]:
+    def _metadata(spec: NamespaceSpec, labels: dict[str, str]) -> Any:  # ObjectMeta, as Kubernetes spells it
         pss = {
             f"{POD_SECURITY}/enforce": spec.pod_security,
             f"{POD_SECURITY}/enforce-version": "latest",
@@ -111,8 +112,16 @@ class ClusterBaseline(pulumi.ComponentResource):
         return {"name": spec.name, "labels": {**labels, **pss, "platform.io/namespace-role": spec.role}, "annotations": annotations}
 
     @staticmethod
-    def _rules(resources: dict[str, list[str]], verbs: list[str]) -> list[dict[str, Any]]:
+    def _rules(resources: dict[str, list[str]], verbs: list[str]) -> Any:  # PolicyRules, as Kubernetes spells them
         return [{"apiGroups": [group], "resources": names, "verbs": verbs} for group, names in resources.items()]
+
+    @staticmethod
+    def _role_ref(kind: str, role_name: pulumi.Input[str]) -> Any:  # RoleRef, as Kubernetes spells it
+        return {"apiGroup": "rbac.authorization.k8s.io", "kind": kind, "name": role_name}
+
+    @staticmethod
+    def _group_subjects(group: str) -> Any:  # Subjects, as Kubernetes spells them
+        return [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": group}]
 
     def _read_only(self, name: str, args: ClusterBaselineArgs, opts: pulumi.ResourceOptions) -> None:
         role = k8s.rbac.v1.ClusterRole(
@@ -124,8 +133,8 @@ class ClusterBaseline(pulumi.ComponentResource):
         k8s.rbac.v1.ClusterRoleBinding(
             f"{name}-read-only-developers",
             metadata={"name": "platform-read-only-developers", "labels": args.labels},
-            role_ref={"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role.metadata.name},
-            subjects=[{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": args.developers_group}],
+            role_ref=self._role_ref("ClusterRole", role.metadata.name),
+            subjects=self._group_subjects(args.developers_group),
             opts=opts,
         )
 
@@ -140,7 +149,7 @@ class ClusterBaseline(pulumi.ComponentResource):
         k8s.rbac.v1.RoleBinding(
             f"{name}-deployer-{ns_name}-binding",
             metadata={"name": "app-deployer", "namespace": namespace, "labels": args.labels},
-            role_ref={"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role.metadata.name},
-            subjects=[{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": args.deployers_group}],
+            role_ref=self._role_ref("Role", role.metadata.name),
+            subjects=self._group_subjects(args.deployers_group),
             opts=opts,
         )

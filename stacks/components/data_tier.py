@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -15,8 +16,8 @@ class DataTier:
     """What PostgreSQL, Redis and OpenSearch share; each store adds its own key, sizes and names."""
 
     vpc_id: pulumi.Input[str]
-    subnet_ids: pulumi.Input[list[str]]  # the isolated (data) subnets
-    client_security_group_ids: list[pulumi.Input[str]]  # the only sources a store admits on its port
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]  # the isolated (data) subnets
+    client_security_group_ids: Sequence[pulumi.Input[str]]  # the only sources a store admits on its port
     logs_key_arn: pulumi.Input[str]  # encrypts every store's CloudWatch log groups
     log_retention_days: int
     tags: dict[str, str] = field(default_factory=dict)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -20,7 +21,7 @@ class DnsZone(pulumi.ComponentResource):
 
     zone_id: pulumi.Output[str]
     zone_name: pulumi.Output[str]
-    name_servers: pulumi.Output[list]
+    name_servers: pulumi.Output[Sequence[str]]
 
     def __init__(self, name: str, args: DnsZoneArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("platform:edge:DnsZone", name, None, opts)

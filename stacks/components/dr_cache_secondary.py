@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -14,7 +15,7 @@ class DrCacheSecondaryArgs:
     primary_replication_group_id: pulumi.Input[str]  # the data layer's replication group
     dr_provider: aws.Provider  # the secondary lives in the DR region; the global datastore does not
     kms_key_arn: pulumi.Input[str]  # the DR cache key
-    subnet_ids: pulumi.Input[list[str]]  # DR isolated (data) subnets
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]  # DR isolated (data) subnets
     security_group_id: pulumi.Input[str]  # the DR VPC's data tier: Redis from the app tier only
     cluster_mode: bool
     replicas_per_shard: int
@@ -47,7 +48,6 @@ class DrCacheSecondary(pulumi.ComponentResource):
             f"{name}-subnets", name=f"{args.name_prefix}-redis", subnet_ids=args.subnet_ids, tags=args.tags, opts=in_dr
         )
         replicas = max(1, args.replicas_per_shard)  # Multi-AZ failover in the DR region needs a replica
-        sizing = {"replicas_per_node_group": replicas} if args.cluster_mode else {"num_cache_clusters": 1 + replicas}
         secondary = aws.elasticache.ReplicationGroup(
             f"{name}-secondary",
             replication_group_id=f"{args.name_prefix}-redis",
@@ -63,7 +63,8 @@ class DrCacheSecondary(pulumi.ComponentResource):
             security_group_ids=[args.security_group_id],
             tags=args.tags,
             opts=in_dr,
-            **sizing,
+            replicas_per_node_group=replicas if args.cluster_mode else None,
+            num_cache_clusters=None if args.cluster_mode else 1 + replicas,
         )
         self.global_datastore_id = datastore.global_replication_group_id
         self.replication_group_id = secondary.replication_group_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -13,7 +14,7 @@ class DrDatabaseReplicaArgs:
     name_prefix: str  # f"{organisation}-{environment}-dr"
     source_db_arn: pulumi.Input[str]  # the primary instance's ARN (data layer): cross-region sources are named by ARN
     kms_key_arn: pulumi.Input[str]  # the DR database key: a cross-region replica must be encrypted with a key of its region
-    subnet_ids: pulumi.Input[list[str]]  # the DR VPC's isolated (data) subnets
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]  # the DR VPC's isolated (data) subnets
     security_group_id: pulumi.Input[str]  # the DR VPC's data tier: PostgreSQL from the app tier only
     engine_major: str  # "16": the parameter group family of the source
     instance_class: str

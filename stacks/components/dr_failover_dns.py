@@ -46,23 +46,28 @@ class DrFailoverDns(pulumi.ComponentResource):
             tags={**args.tags, "Name": "primary-api"},
             opts=child,
         )
-        common = {"zone_id": args.zone_id, "name": args.record_name, "type": "CNAME", "ttl": args.ttl_seconds}
         primary = aws.route53.Record(
             f"{name}-primary",
             set_identifier="primary",
             failover_routing_policies=[{"type": "PRIMARY"}],
             health_check_id=check.id,
             records=[args.primary_target],
+            zone_id=args.zone_id,
+            name=args.record_name,
+            type="CNAME",
+            ttl=args.ttl_seconds,
             opts=child,
-            **common,
         )
         aws.route53.Record(
             f"{name}-secondary",
             set_identifier="dr",
             failover_routing_policies=[{"type": "SECONDARY"}],
             records=[args.dr_target],
+            zone_id=args.zone_id,  # the same record name as the primary's: Route53 answers with one of the two
+            name=args.record_name,
+            type="CNAME",
+            ttl=args.ttl_seconds,
             opts=child,
-            **common,
         )
         self.health_check_id = check.id
         self.record_name = primary.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -17,7 +18,7 @@ from stacks.components.tier_security_groups import DATA_PORTS
 class DrPilotClusterArgs:
     version: pulumi.Input[str] | str
     vpc_id: pulumi.Input[str]  # the DR VPC: the cluster's own control-plane and node security groups
-    subnet_ids: list[pulumi.Input[str]]  # the DR VPC's private subnets
+    subnet_ids: Sequence[pulumi.Input[str]]  # the DR VPC's private subnets
     data_security_group_id: pulumi.Input[str]  # the DR data tier's group: admits the nodes, as the primary's data layer does
     logs_key_arn: pulumi.Input[str]  # the DR region's logs key (a log group's key must be in its region)
     admin_role_name: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 
 import pulumi
 import pulumi_aws as aws
@@ -11,6 +12,11 @@ import pulumi_aws as aws
 from stacks.components.job_queue import tls_only_queue_policy
 
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600  # the SQS maximum: time to inspect and redrive after a failover
+
+
+def redrive_policy(dead_letter_arn: str, max_receive_count: int) -> str:
+    """The queue's redrive policy: after max_receive_count receives a message moves to the dead-letter queue."""
+    return json.dumps({"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": max_receive_count})
 
 
 @dataclass
@@ -43,29 +49,27 @@ class DrQueues(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.urls, self.arns = {}, {}
         for spec in args.queues:
-            encryption = {"kms_master_key_id": args.kms_key_arn, "kms_data_key_reuse_period_seconds": 300}
-            fifo = {"fifo_queue": True} if spec.fifo else {}
             dlq = aws.sqs.Queue(
                 f"{name}-{spec.key}-dlq",
                 name=spec.dlq_name,
                 message_retention_seconds=DLQ_RETENTION_SECONDS,
                 tags=args.tags,
                 opts=child,
-                **encryption,
-                **fifo,
+                kms_master_key_id=args.kms_key_arn,
+                kms_data_key_reuse_period_seconds=300,
+                fifo_queue=True if spec.fifo else None,
             )
             queue = aws.sqs.Queue(
                 f"{name}-{spec.key}",
                 name=spec.queue_name,
                 visibility_timeout_seconds=spec.visibility_timeout_seconds,
                 message_retention_seconds=spec.retention_days * 24 * 3600,
-                redrive_policy=dlq.arn.apply(
-                    lambda arn, receives=spec.max_receive_count: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": receives})
-                ),
+                redrive_policy=dlq.arn.apply(partial(redrive_policy, max_receive_count=spec.max_receive_count)),
                 tags=args.tags,
                 opts=child,
-                **encryption,
-                **fifo,
+                kms_master_key_id=args.kms_key_arn,
+                kms_data_key_reuse_period_seconds=300,
+                fifo_queue=True if spec.fifo else None,
             )
             for role, target in (("queue", queue), ("dlq", dlq)):
                 aws.sqs.QueuePolicy(

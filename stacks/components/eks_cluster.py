@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -18,13 +19,13 @@ ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdmin
 @dataclass
 class EksClusterArgs:
     version: pulumi.Input[str]
-    subnet_ids: pulumi.Input[list[str]] | list[pulumi.Input[str]]  # private subnets: the control plane's interfaces
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]  # private subnets: the control plane's interfaces
     public_endpoint_cidrs: list[str]  # empty: the API endpoint is private only
     log_retention_days: int
     logs_key_arn: pulumi.Input[str]  # a key of the cluster's region that admits CloudWatch Logs
     admin_role_name: str  # IAM role of this account given cluster admin through an access entry
     tags: dict[str, str] = field(default_factory=dict)
-    security_group_ids: list[pulumi.Input[str]] = field(default_factory=list)  # extra groups on the control plane's interfaces
+    security_group_ids: Sequence[pulumi.Input[str]] = field(default_factory=list)  # extra groups on the control plane's interfaces
     protect: bool = False  # production: the cluster, its secrets key and its audit logs
 
     def __post_init__(self) -> None:

@@ -57,8 +57,6 @@ class JobQueue(pulumi.ComponentResource):
         super().__init__("platform:messaging:JobQueue", name, None, opts)
         # SQS requires FIFO queues to be named *.fifo, and a FIFO queue's DLQ to be FIFO too.
         suffix = ".fifo" if args.fifo else ""
-        fifo = {"fifo_queue": True, "content_based_deduplication": args.content_based_deduplication} if args.fifo else {}
-        encryption = {"kms_master_key_id": args.kms_key_arn, "kms_data_key_reuse_period_seconds": args.kms_data_key_reuse_seconds}
         child = pulumi.ResourceOptions(parent=self, protect=args.protect)
 
         dead_letter = aws.sqs.Queue(
@@ -66,8 +64,10 @@ class JobQueue(pulumi.ComponentResource):
             name=f"{args.queue_name}-dlq{suffix}",
             message_retention_seconds=args.dead_letter_retention_seconds,
             tags=args.tags,
-            **fifo,
-            **encryption,
+            fifo_queue=True if args.fifo else None,
+            content_based_deduplication=args.content_based_deduplication if args.fifo else None,
+            kms_master_key_id=args.kms_key_arn,
+            kms_data_key_reuse_period_seconds=args.kms_data_key_reuse_seconds,
             opts=child,
         )
         queue = aws.sqs.Queue(
@@ -79,8 +79,10 @@ class JobQueue(pulumi.ComponentResource):
                 {"deadLetterTargetArn": dead_letter.arn, "maxReceiveCount": args.max_receive_count}
             ),
             tags=args.tags,
-            **fifo,
-            **encryption,
+            fifo_queue=True if args.fifo else None,
+            content_based_deduplication=args.content_based_deduplication if args.fifo else None,
+            kms_master_key_id=args.kms_key_arn,
+            kms_data_key_reuse_period_seconds=args.kms_data_key_reuse_seconds,
             opts=child,
         )
         # A separate resource: the DLQ would otherwise need the source queue's ARN before it exists.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -17,7 +18,7 @@ class KarpenterNodePoolArgs:
     cluster_name: pulumi.Input[str]
     node_role_arn: pulumi.Input[str]
     node_security_group_id: pulumi.Input[str]
-    private_subnet_ids: pulumi.Input[list[str]]
+    private_subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     cpu_limit: int
     allow_spot: bool
     disk_gb: int = 50

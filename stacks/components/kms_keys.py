@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 
 import pulumi
 import pulumi_aws as aws
@@ -74,7 +75,7 @@ class DataKeys(pulumi.ComponentResource):
                 enable_key_rotation=True,
                 deletion_window_in_days=args.deletion_window_days,
                 policy=pulumi.Output.from_input(args.account_id).apply(
-                    lambda account, p=purpose: key_policy(p, account, args.region, args.partition)
+                    partial(key_policy, purpose, region=args.region, partition=args.partition)
                 ),
                 tags={**args.tags, "purpose": purpose},
                 opts=child,

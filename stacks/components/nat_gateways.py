@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -10,7 +11,7 @@ import pulumi_aws as aws
 
 @dataclass
 class NatGatewaysArgs:
-    public_subnet_ids: list[pulumi.Input[str]]  # in AZ order; gateway i sits in subnet i
+    public_subnet_ids: Sequence[pulumi.Input[str]]  # in AZ order; gateway i sits in subnet i
     count: int
     internet_gateway: pulumi.Resource  # a NAT gateway needs the VPC's internet gateway attached first
     tags: dict[str, str] = field(default_factory=dict)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -24,11 +25,11 @@ class NodeGroupSpec:
 @dataclass
 class NodeGroupsArgs:
     cluster_name: pulumi.Input[str]
-    subnet_ids: list[pulumi.Input[str]]
+    subnet_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     groups: list[NodeGroupSpec]
     tags: dict[str, str] = field(default_factory=dict)
     # Groups of every node's interface; empty: EKS attaches the cluster security group.
-    security_group_ids: list[pulumi.Input[str]] = field(default_factory=list)
+    security_group_ids: Sequence[pulumi.Input[str]] = field(default_factory=list)
 
 
 class NodeGroups(pulumi.ComponentResource):

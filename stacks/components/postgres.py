@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -20,6 +22,29 @@ PARAMETERS = {
     "log_min_duration_statement": "1000",  # statements slower than 1 s
     "log_statement": "ddl",
 }
+
+
+class SharedInstanceSettings(TypedDict):
+    """What the primary and its read replicas share; typed, so a misspelt or mistyped key fails mypy."""
+
+    instance_class: str
+    port: int
+    storage_type: str
+    storage_encrypted: bool
+    kms_key_id: pulumi.Input[str]
+    publicly_accessible: bool
+    vpc_security_group_ids: Sequence[pulumi.Input[str]]
+    parameter_group_name: pulumi.Input[str]
+    iam_database_authentication_enabled: bool
+    performance_insights_enabled: bool
+    performance_insights_kms_key_id: pulumi.Input[str]
+    performance_insights_retention_period: int
+    enabled_cloudwatch_logs_exports: Sequence[str]
+    monitoring_interval: int
+    monitoring_role_arn: pulumi.Input[str] | None
+    copy_tags_to_snapshot: bool
+    auto_minor_version_upgrade: bool
+    deletion_protection: bool
 
 
 @dataclass
@@ -100,7 +125,7 @@ class PostgresDatabase(pulumi.ComponentResource):
             policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
             opts=child,
         )
-        common = dict(
+        common = SharedInstanceSettings(
             instance_class=args.instance_class,
             port=PORT,
             storage_type="gp3",
@@ -165,7 +190,7 @@ class PostgresDatabase(pulumi.ComponentResource):
         self.resource_id = primary.resource_id
         self.endpoint = primary.address
         self.port = primary.port
-        self.master_secret_arn = primary.master_user_secrets.apply(lambda s: s[0].secret_arn if s else "")
+        self.master_secret_arn = primary.master_user_secrets.apply(lambda s: (s[0].secret_arn or "") if s else "")
         self.security_group_id = group.id
         self.replica_endpoints = pulumi.Output.all(*[r.address for r in replicas]).apply(list)
         self.register_outputs(

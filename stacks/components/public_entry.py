@@ -78,7 +78,7 @@ class PublicEntry(pulumi.ComponentResource):
             certificate_arn=v[0], web_acl_arn=v[1], security_group_id=v[2], subnet_ids=list(v[3]), logs_bucket=v[4], hostname=v[5],
             deletion_protection=args.deletion_protection,
         ))
-        k8s.networking.v1.Ingress(
+        k8s.networking.v1.Ingress(  # type: ignore[call-overload]  # camelCase manifest dicts; the SDK's ArgsDicts spell snake_case
             f"{name}-ingress",
             metadata={"name": "public-entry", "namespace": args.namespace, "labels": args.labels, "annotations": annotations},
             spec={

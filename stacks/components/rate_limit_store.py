@@ -36,7 +36,7 @@ class RateLimitStore(pulumi.ComponentResource):
         super().__init__("platform:addons:RateLimitStore", name, None, opts)
         child = pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=args.depends_on)
         selector = {"app.kubernetes.io/name": NAME}
-        k8s.apps.v1.Deployment(
+        k8s.apps.v1.Deployment(  # type: ignore[call-overload]  # camelCase manifest dicts; the SDK's ArgsDicts spell snake_case
             f"{name}-deployment",
             metadata={"name": NAME, "namespace": args.namespace, "labels": {**args.labels, **selector}},
             spec={
@@ -64,13 +64,13 @@ class RateLimitStore(pulumi.ComponentResource):
             },
             opts=child,
         )
-        k8s.core.v1.Service(
+        k8s.core.v1.Service(  # type: ignore[call-overload]  # camelCase manifest dicts; the SDK's ArgsDicts spell snake_case
             f"{name}-service",
             metadata={"name": NAME, "namespace": args.namespace, "labels": args.labels},
             spec={"selector": selector, "ports": [{"port": PORT, "targetPort": PORT, "name": "redis"}]},
             opts=child,
         )
-        k8s.networking.v1.NetworkPolicy(
+        k8s.networking.v1.NetworkPolicy(  # type: ignore[call-overload]  # camelCase manifest dicts; the SDK's ArgsDicts spell snake_case
             f"{name}-from-kong",
             metadata={"name": f"{NAME}-from-kong", "namespace": args.namespace, "labels": args.labels},
             spec={
@@ -80,7 +80,7 @@ class RateLimitStore(pulumi.ComponentResource):
             },
             opts=child,
         )
-        k8s.networking.v1.NetworkPolicy(
+        k8s.networking.v1.NetworkPolicy(  # type: ignore[call-overload]  # camelCase manifest dicts; the SDK's ArgsDicts spell snake_case
             f"{name}-kong-egress",
             metadata={"name": "kong-to-rate-limits", "namespace": args.namespace, "labels": args.labels},
             spec={

@@ -94,11 +94,6 @@ class RedisCache(pulumi.ComponentResource):
         )
         slow_log = tier.log_group(f"{name}-slow-log", parent=self, group_name=f"/aws/elasticache/{args.group_id}/slow-log")
         failover = args.replicas_per_shard >= 1
-        sizing = (
-            {"cluster_mode": "enabled", "num_node_groups": args.shards, "replicas_per_node_group": args.replicas_per_shard}
-            if args.cluster_mode
-            else {"cluster_mode": "disabled", "num_cache_clusters": 1 + args.replicas_per_shard}
-        )
         replication_group = aws.elasticache.ReplicationGroup(
             f"{name}-group",
             replication_group_id=args.group_id,
@@ -125,7 +120,11 @@ class RedisCache(pulumi.ComponentResource):
                 {"destination": slow_log.name, "destination_type": "cloudwatch-logs", "log_format": "json", "log_type": "slow-log"}
             ],
             tags=tags,
-            **sizing,
+            # Cluster mode: shards of a primary and its replicas; otherwise one primary and its replicas.
+            cluster_mode="enabled" if args.cluster_mode else "disabled",
+            num_node_groups=args.shards if args.cluster_mode else None,
+            replicas_per_node_group=args.replicas_per_shard if args.cluster_mode else None,
+            num_cache_clusters=None if args.cluster_mode else 1 + args.replicas_per_shard,
             opts=child,
         )
         endpoint = (

@@ -54,7 +54,9 @@ def harden_bucket(
     child = pulumi.ResourceOptions(parent=parent)
     bucket = aws.s3.Bucket(f"{name}-bucket", bucket=bucket_name, force_destroy=force_destroy, tags=tags, opts=child)
     versioning = aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket.id, versioning_configuration={"status": "Enabled"}, opts=child)
-    by_default = {"sse_algorithm": "aws:kms", "kms_master_key_id": kms_key_arn} if kms_key_arn is not None else {"sse_algorithm": "AES256"}
+    by_default: aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgsDict = (
+        {"sse_algorithm": "aws:kms", "kms_master_key_id": kms_key_arn} if kms_key_arn is not None else {"sse_algorithm": "AES256"}
+    )
     aws.s3.BucketServerSideEncryptionConfiguration(
         f"{name}-encryption",
         bucket=bucket.id,
@@ -88,12 +90,11 @@ class SecureBucket(pulumi.ComponentResource):
             name, parent=self, bucket_name=args.bucket_name, kms_key_arn=args.kms_key_arn, tags=args.tags
         )
         statements = [deny_insecure_transport, *args.extra_statements]
+        resolved: pulumi.Output[list[Any]] = bucket.arn.apply(lambda arn: pulumi.Output.all(*[make(arn) for make in statements]))
         aws.s3.BucketPolicy(
             f"{name}-policy",
             bucket=bucket.id,
-            policy=bucket.arn.apply(lambda arn: pulumi.Output.all(*[make(arn) for make in statements])).apply(
-                lambda resolved: json.dumps({"Version": "2012-10-17", "Statement": list(resolved)})
-            ),
+            policy=resolved.apply(lambda values: json.dumps({"Version": "2012-10-17", "Statement": list(values)})),
             # S3 rejects a policy while the public access block is still being applied.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[block]),
         )
@@ -101,11 +102,14 @@ class SecureBucket(pulumi.ComponentResource):
             aws.s3.BucketLogging(
                 f"{name}-logging", bucket=bucket.id, target_bucket=args.log_bucket, target_prefix=f"s3/{args.bucket_name}/", opts=child
             )
-        transitions = [{"days": args.infrequent_access_after_days, "storage_class": "STANDARD_IA"}]
+        transitions: list[aws.s3.BucketLifecycleConfigurationRuleTransitionArgsDict] = [
+            {"days": args.infrequent_access_after_days, "storage_class": "STANDARD_IA"}
+        ]
         if args.glacier_after_days is not None:
             transitions.append({"days": args.glacier_after_days, "storage_class": "GLACIER_IR"})
-        rules: list[dict] = [
-            {"id": "abort-incomplete-multipart-uploads", "status": "Enabled", "filter": {"prefix": ""}, "abort_incomplete_multipart_upload": {"days_after_initiation": 7}},
+        rules: list[aws.s3.BucketLifecycleConfigurationRuleArgsDict] = [
+            {"id": "abort-incomplete-multipart-uploads", "status": "Enabled", "filter": {"prefix": ""},
+             "abort_incomplete_multipart_upload": {"days_after_initiation": 7}},
             {
                 "id": "expire-noncurrent-versions",
                 "status": "Enabled",

@@ -112,7 +112,7 @@ class ServiceDatabase(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=[store]),
         )
         # The system namespace denies egress by default; this Job alone may reach PostgreSQL.
-        k8s.networking.v1.NetworkPolicy(
+        k8s.networking.v1.NetworkPolicy(  # type: ignore[call-overload]  # camelCase manifest dicts; the SDK's ArgsDicts spell snake_case
             f"{name}-bootstrap-egress",
             metadata={"name": job_name, "namespace": ns, "labels": labels},
             spec={"podSelector": {"matchLabels": {"platform.io/job": "db-bootstrap", "platform.io/service": args.service}},
@@ -126,7 +126,7 @@ class ServiceDatabase(pulumi.ComponentResource):
             {"name": "PGSSLMODE", "value": "require"},  # the instance forces TLS
             *({"name": key, "valueFrom": {"secretKeyRef": {"name": job_name, "key": key}}} for key in ("PGUSER", "PGPASSWORD")),
         ]
-        k8s.batch.v1.Job(
+        k8s.batch.v1.Job(  # type: ignore[call-overload]  # camelCase manifest dicts; the SDK's ArgsDicts spell snake_case
             f"{name}-bootstrap-job",
             metadata={"name": job_name, "namespace": ns, "labels": labels},
             spec={

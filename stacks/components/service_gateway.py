@@ -61,7 +61,7 @@ class ServiceGateway(pulumi.ComponentResource):
             opts=child,
         )
         self.route_path = f"/{svc}/"
-        k8s.networking.v1.Ingress(
+        k8s.networking.v1.Ingress(  # type: ignore[call-overload]  # camelCase manifest dicts; the SDK's ArgsDicts spell snake_case
             f"{name}-route",
             metadata={
                 "name": f"{svc}-public", "namespace": ns, "labels": args.labels,

@@ -42,7 +42,7 @@ class ServiceNamespace(pulumi.ComponentResource):
             namespaces={"ingress": args.ingress_namespace, "observability": args.observability_namespace},
         )
         for policy_name, spec in policies.items():
-            k8s.networking.v1.NetworkPolicy(
+            k8s.networking.v1.NetworkPolicy(  # type: ignore[call-overload]  # camelCase manifest dicts; the SDK's ArgsDicts spell snake_case
                 f"{name}-netpol-{policy_name}",
                 metadata={"name": policy_name, "namespace": args.service, "labels": args.labels},
                 spec=spec,

@@ -19,8 +19,8 @@ class SmsSettingsArgs:
 class SmsSettings(pulumi.ComponentResource):
     """SMS preferences are one per account and region: only one stack may own them (this one)."""
 
-    sender_id: pulumi.Output[str]
-    monthly_spend_limit_usd: pulumi.Output[int]
+    sender_id: pulumi.Output[str | None]
+    monthly_spend_limit_usd: pulumi.Output[int | None]
 
     def __init__(self, name: str, args: SmsSettingsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("platform:messaging:SmsSettings", name, None, opts)

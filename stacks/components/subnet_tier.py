@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -13,11 +14,11 @@ class SubnetTierArgs:
     vpc_id: pulumi.Input[str]
     tier: str  # public | private | isolated: the `tier` tag other layers select on
     cidrs: list[str]  # one per AZ, in AZ order
-    azs: list[pulumi.Input[str]]
+    azs: Sequence[pulumi.Input[str]]
     # Default routes (0.0.0.0/0) as route-table route targets, e.g. {"gateway_id": igw.id}.
     # One entry: a single table shared by every AZ. One per AZ: a table per AZ (NAT of its own AZ).
     # None: a shared table with no route out of the VPC at all (the isolated data tier).
-    default_routes: list[dict[str, pulumi.Input[str]]] | None = None
+    default_routes: list[aws.ec2.RouteTableRouteArgsDict] | None = None
     role_tags: dict[str, str] = field(default_factory=dict)  # e.g. kubernetes.io/role/elb for load balancers
     tags: dict[str, str] = field(default_factory=dict)
 
@@ -45,16 +46,14 @@ class SubnetTier(pulumi.ComponentResource):
             for i, cidr in enumerate(args.cidrs)
         ]
 
-        def table(suffix: str, route: dict[str, pulumi.Input[str]] | None) -> aws.ec2.RouteTable:
+        def table(suffix: str, route: aws.ec2.RouteTableRouteArgsDict | None) -> aws.ec2.RouteTable:
             # Inline routes make the table's routes exclusive: an empty list removes any route added by hand.
             return aws.ec2.RouteTable(f"{name}-rt{suffix}", vpc_id=args.vpc_id,
                                       routes=[{"cidr_block": "0.0.0.0/0", **route}] if route else [],
                                       tags={**args.tags, "Name": f"{name}-rt{suffix}", "tier": args.tier}, opts=child)
 
-        if len(routes) > 1:
-            tables = [table(f"-{i}", route) for i, route in enumerate(routes)]
-        else:
-            tables = [table("", routes[0] if routes else None)]
+        # One table per NAT route (a NAT per AZ), else one table shared by the tier.
+        tables = [table(f"-{i}", route) for i, route in enumerate(routes)] if len(routes) > 1 else [table("", routes[0] if routes else None)]
         for i, subnet in enumerate(subnets):
             aws.ec2.RouteTableAssociation(f"{name}-rta-{i}", subnet_id=subnet.id, route_table_id=tables[i % len(tables)].id, opts=child)
         self.subnet_ids = [s.id for s in subnets]

@@ -38,7 +38,8 @@ class TierSecurityGroups(pulumi.ComponentResource):
         endpoint = group("endpoints", "Interface VPC endpoints: HTTPS from inside the VPC")
         for port in (443, 80):  # 80 only to redirect to 443
             aws.vpc.SecurityGroupIngressRule(f"{name}-alb-in-{port}", security_group_id=alb.id, cidr_ipv4="0.0.0.0/0",
-                                             ip_protocol="tcp", from_port=port, to_port=port, description=f"internet to ALB on {port}", tags=args.tags, opts=child)
+                                             ip_protocol="tcp", from_port=port, to_port=port, description=f"internet to ALB on {port}",
+                                             tags=args.tags, opts=child)
         aws.vpc.SecurityGroupEgressRule(f"{name}-alb-out-app", security_group_id=alb.id, referenced_security_group_id=app.id,
                                         ip_protocol="tcp", from_port=1024, to_port=65535, description="ALB to app targets", tags=args.tags, opts=child)
         aws.vpc.SecurityGroupIngressRule(f"{name}-app-in-alb", security_group_id=app.id, referenced_security_group_id=alb.id,
@@ -47,7 +48,8 @@ class TierSecurityGroups(pulumi.ComponentResource):
                                         description="app egress through NAT and endpoints", tags=args.tags, opts=child)
         for port, what in DATA_PORTS:
             aws.vpc.SecurityGroupIngressRule(f"{name}-data-in-{port}", security_group_id=data.id, referenced_security_group_id=app.id,
-                                             ip_protocol="tcp", from_port=port, to_port=port, description=f"{what} from the app tier", tags=args.tags, opts=child)
+                                             ip_protocol="tcp", from_port=port, to_port=port, description=f"{what} from the app tier",
+                                             tags=args.tags, opts=child)
         aws.vpc.SecurityGroupIngressRule(f"{name}-endpoints-in", security_group_id=endpoint.id, cidr_ipv4=args.vpc_cidr,
                                          ip_protocol="tcp", from_port=443, to_port=443, description="HTTPS from the VPC", tags=args.tags, opts=child)
         self.alb_id, self.app_id, self.data_id, self.endpoint_id = alb.id, app.id, data.id, endpoint.id

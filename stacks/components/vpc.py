@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -14,7 +15,7 @@ from stacks.components.subnet_tier import SubnetTier, SubnetTierArgs
 @dataclass
 class VpcArgs:
     cidr: str
-    azs: list[pulumi.Input[str]]
+    azs: Sequence[pulumi.Input[str]]
     public_cidrs: list[str]
     private_cidrs: list[str]
     isolated_cidrs: list[str]
@@ -45,7 +46,7 @@ class Vpc(pulumi.ComponentResource):
                                      tags={**args.tags, "Name": f"{name}-default-deny"}, opts=child)
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags={**args.tags, "Name": name}, opts=child)
 
-        def tier(role: str, cidrs: list[str], routes: list[dict] | None, role_tags: dict[str, str]) -> SubnetTier:
+        def tier(role: str, cidrs: list[str], routes: list[aws.ec2.RouteTableRouteArgsDict] | None, role_tags: dict[str, str]) -> SubnetTier:
             return SubnetTier(f"{name}-{role}", SubnetTierArgs(
                 vpc_id=vpc.id, tier=role, cidrs=cidrs, azs=args.azs, default_routes=routes, role_tags=role_tags, tags=args.tags), opts=child)
 
@@ -53,7 +54,7 @@ class Vpc(pulumi.ComponentResource):
         nats = NatGateways(f"{name}-nat", NatGatewaysArgs(
             public_subnet_ids=public.subnet_ids, count=args.nat_gateways, internet_gateway=igw, tags=args.tags), opts=child)
         # A table per AZ: with a NAT per AZ each AZ leaves through its own; with one NAT every AZ shares it.
-        private_routes = [{"nat_gateway_id": nats.nat_gateway_ids[i % args.nat_gateways]} for i in range(len(args.azs))]
+        private_routes: list[aws.ec2.RouteTableRouteArgsDict] = [{"nat_gateway_id": nats.nat_gateway_ids[i % args.nat_gateways]} for i in range(len(args.azs))]
         private = tier("private", args.private_cidrs, private_routes, {"kubernetes.io/role/internal-elb": "1"})
         isolated = tier("isolated", args.isolated_cidrs, None, {})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -14,8 +15,8 @@ INTERFACE_SERVICES = ("ecr.api", "ecr.dkr", "sts", "logs")
 class VpcEndpointsArgs:
     vpc_id: pulumi.Input[str]
     region: str
-    subnet_ids: list[pulumi.Input[str]]
-    route_table_ids: list[pulumi.Input[str]]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    route_table_ids: Sequence[pulumi.Input[str]]
     security_group_id: pulumi.Input[str]
     tags: dict[str, str] = field(default_factory=dict)
 

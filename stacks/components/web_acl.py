@@ -26,12 +26,12 @@ class WebAclArgs:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-def _visibility(metric: str) -> dict:
+def _visibility(metric: str) -> aws.wafv2.WebAclVisibilityConfigArgsDict:
     return {"cloudwatch_metrics_enabled": True, "metric_name": metric, "sampled_requests_enabled": True}
 
 
-def _rules(args: WebAclArgs) -> list[dict]:
-    rules: list[dict] = [
+def _rules(args: WebAclArgs) -> list[aws.wafv2.WebAclRuleArgsDict]:
+    rules: list[aws.wafv2.WebAclRuleArgsDict] = [
         {
             "name": "ip-reputation",
             "priority": 0,

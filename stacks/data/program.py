@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -16,6 +15,7 @@ from stacks.components.opensearch import SearchDomain, SearchDomainArgs
 from stacks.components.postgres import PostgresDatabase, PostgresDatabaseArgs
 from stacks.components.redis import RedisCache, RedisCacheArgs
 from stacks.components.warehouse import WarehouseAccess, WarehouseAccessArgs
+from stacks.data.settings import DataSettings
 from stacks.outputs import Layer, export_outputs, reference
 
 # The backup layer's daily plan takes what carries this tag and copies it to the DR region: the primary
@@ -26,52 +26,13 @@ BACKUP_TAGS = {BACKUP_TAG_KEY: BACKUP_TAG_VALUE}
 BACKED_UP_BUCKETS = ("uploads", "exports")
 
 
-@dataclass(frozen=True)
-class DataSettings:
-    organisation: str
-    environment: str
-    region: str
-    production: bool
-    az_count: int
-    log_retention_days: int
-    database: dict[str, Any]
-    cache: dict[str, Any]
-    search: dict[str, Any]
-    snowflake_principal: str
-    snowflake_external_id: str
-    tags: dict[str, str]
-
-    @property
-    def prefix(self) -> str:
-        return f"{self.organisation}-{self.environment}"
-
-
-def read_settings() -> DataSettings:
-    config = pulumi.Config()
-    warehouse = dict(config.get_object("warehouse") or {})
-    return DataSettings(
-        organisation=config.require("organisation"),
-        environment=config.require("environment"),
-        region=config.require("primaryRegion"),
-        production=config.require_bool("production"),
-        az_count=config.require_int("azCount"),
-        log_retention_days=config.require_int("logRetentionDays"),
-        database=dict(config.require_object("database")),
-        cache=dict(config.require_object("cache")),
-        search=dict(config.require_object("search")),
-        snowflake_principal=warehouse.get("snowflakeAwsPrincipal") or "",
-        snowflake_external_id=warehouse.get("snowflakeExternalId") or "",
-        tags={**config.require_object("tags"), "layer": "data"},
-    )
-
-
 def program() -> None:
-    settings = read_settings()
-    tags, prefix = settings.tags, settings.prefix
+    settings = DataSettings.from_config(pulumi.Config())
+    tags, prefix = {**settings.tags, "layer": "data"}, settings.prefix
     network, cluster = reference(Layer.NETWORK), reference(Layer.CLUSTER)
     identity = aws.get_caller_identity_output()
     # The layer runs in the primary region; the commercial partition only (no China or GovCloud).
-    region_name, partition_name = settings.region, "aws"
+    region_name, partition_name = settings.primary_region, "aws"
 
     keys = DataKeys(
         "keys",
@@ -93,14 +54,14 @@ def program() -> None:
         "postgres",
         PostgresDatabaseArgs(
             identifier=f"{prefix}-postgres",
-            engine_version=db["engine_version"],
-            instance_class=db["instance_class"],
-            allocated_storage_gb=db["allocated_storage_gb"],
-            max_allocated_storage_gb=db["max_allocated_storage_gb"],
-            multi_az=db["multi_az"],
-            read_replicas=db["read_replicas"],
-            backup_retention_days=db["backup_retention_days"],
-            monitoring_interval_seconds=db.get("monitoring_interval_seconds", 60),
+            engine_version=db.engine_version,
+            instance_class=db.instance_class,
+            allocated_storage_gb=db.allocated_storage_gb,
+            max_allocated_storage_gb=db.max_allocated_storage_gb,
+            multi_az=db.multi_az,
+            read_replicas=db.read_replicas,
+            backup_retention_days=db.backup_retention_days,
+            monitoring_interval_seconds=db.monitoring_interval_seconds,
             production=settings.production,
             kms_key_arn=keys.arns["database"],
             tier=tier,
@@ -112,12 +73,12 @@ def program() -> None:
         "redis",
         RedisCacheArgs(
             group_id=f"{prefix}-redis",
-            engine_version=cache["engine_version"],
-            node_type=cache["node_type"],
-            cluster_mode=cache["cluster_mode"],
-            shards=cache["shards"],
-            replicas_per_shard=cache["replicas_per_shard"],
-            snapshot_retention_days=cache["snapshot_retention_days"],
+            engine_version=cache.engine_version,
+            node_type=cache.node_type,
+            cluster_mode=cache.cluster_mode,
+            shards=cache.shards,
+            replicas_per_shard=cache.replicas_per_shard,
+            snapshot_retention_days=cache.snapshot_retention_days,
             kms_key_arn=keys.arns["cache"],
             tier=tier,
         ),
@@ -125,18 +86,18 @@ def program() -> None:
     # search.enabled false: no domain; the outputs stay declared, empty, so readers need no special case.
     search_outputs: dict[str, Any] = {"searchDomainArn": "", "searchDomainEndpoint": "", "searchMasterRoleArn": ""}
     search_security_group: Any = ""
-    if settings.search["enabled"]:
+    if settings.search.enabled:
         s = settings.search
         search = SearchDomain(
             "search",
             SearchDomainArgs(
                 domain_name=f"{prefix}-search",
-                engine_version=s["engine_version"],
-                instance_type=s["instance_type"],
-                instance_count=s["instance_count"],
-                dedicated_masters=s["dedicated_masters"],
-                master_instance_type=s["master_instance_type"],
-                volume_gb=s["volume_gb"],
+                engine_version=s.engine_version,
+                instance_type=s.instance_type,
+                instance_count=s.instance_count,
+                dedicated_masters=s.dedicated_masters,
+                master_instance_type=s.master_instance_type,
+                volume_gb=s.volume_gb,
                 az_count=settings.az_count,
                 kms_key_arn=keys.arns["search"],
                 account_id=identity.account_id,

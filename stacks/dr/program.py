@@ -22,7 +22,6 @@ from stacks.components.dr_network import DrNetwork, DrNetworkArgs
 from stacks.components.dr_pilot_cluster import DrPilotCluster, DrPilotClusterArgs
 from stacks.components.dr_queues import DrQueues, DrQueuesArgs
 from stacks.components.dr_search_snapshots import DrSearchSnapshots, DrSearchSnapshotsArgs
-from stacks.components.node_group import NodeGroupSpec
 from stacks.dr.queue_names import dr_queue_specs
 from stacks.dr.settings import DrSettings
 from stacks.outputs import Layer, export_outputs, reference
@@ -65,7 +64,6 @@ def program() -> None:
         ),
         opts=in_dr,
     )
-    group = settings.pilot_node_group
     cluster = DrPilotCluster(
         prefix,
         DrPilotClusterArgs(
@@ -76,10 +74,7 @@ def program() -> None:
             logs_key_arn=network.logs_key_arn,
             admin_role_name=settings.admin_role_name,
             log_retention_days=settings.log_retention_days,
-            node_group=NodeGroupSpec(
-                name=group["name"], instance_types=group["instance_types"], min=group["min"],
-                desired=group["desired"], max=group["max"], disk_gb=group["disk_gb"],
-            ),
+            node_group=settings.pilot_node_group,
             production=settings.production,
             tags=tags,
         ),

@@ -28,8 +28,8 @@ def dr_queue_specs(queues: list[dict[str, Any]], messaging: LayerReference) -> l
     return [
         DrQueue(
             key=spec["name"],
-            queue_name=urls.apply(lambda values, key=spec["name"]: url_name(values[key])),
-            dlq_name=dead_letter_arns.apply(lambda values, key=spec["name"]: arn_name(values[key])),
+            queue_name=urls[spec["name"]].apply(url_name),
+            dlq_name=dead_letter_arns[spec["name"]].apply(arn_name),
             visibility_timeout_seconds=spec["visibility_timeout_seconds"],
             max_receive_count=spec["max_receive_count"],
             retention_days=spec["retention_days"],

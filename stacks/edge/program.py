@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pulumi
 import pulumi_aws as aws
 
@@ -12,47 +10,15 @@ from stacks.components.certificates import DnsValidatedCertificate, DnsValidated
 from stacks.components.dns_zone import DnsZone, DnsZoneArgs
 from stacks.components.static_site_cdn import StaticSiteCdn, StaticSiteCdnArgs
 from stacks.components.web_acl import WebAcl, WebAclArgs
+from stacks.edge.settings import EdgeSettings
 from stacks.outputs import Layer, export_outputs, reference
 
 # CloudFront is global but reads its certificate and its WAF web ACL only from us-east-1.
 CLOUDFRONT_REGION = "us-east-1"
 
 
-@dataclass(frozen=True)
-class EdgeSettings:
-    organisation: str
-    environment: str
-    zone_name: str
-    existing_zone_id: str
-    static_hostname: str
-    api_hostname: str
-    price_class: str
-    rate_limit_per_ip: int
-    tags: dict[str, str]
-
-    @property
-    def prefix(self) -> str:
-        return f"{self.organisation}-{self.environment}"
-
-
-def read_settings() -> EdgeSettings:
-    config = pulumi.Config()
-    zone_name = config.require("zoneName")
-    return EdgeSettings(
-        organisation=config.require("organisation"),
-        environment=config.require("environment"),
-        zone_name=zone_name,
-        existing_zone_id=config.get("existingZoneId") or "",  # empty: create the zone
-        static_hostname=f"{config.require('staticSubdomain')}.{zone_name}",
-        api_hostname=f"{config.require('apiSubdomain')}.{zone_name}",
-        price_class=config.require("priceClass"),
-        rate_limit_per_ip=config.require_int("rateLimitPerIp"),
-        tags=dict(config.require_object("tags")),
-    )
-
-
 def program() -> None:
-    settings = read_settings()
+    settings = EdgeSettings.from_config(pulumi.Config())
     tags = {**settings.tags, "layer": "edge"}
     data = reference(Layer.DATA)
 

@@ -8,42 +8,25 @@ import pulumi_aws as aws
 from stacks.components.app_clients import AppClients, AppClientsArgs
 from stacks.components.github_oidc_provider import GithubOidcProvider, GithubOidcProviderArgs
 from stacks.components.hosted_domain import HostedDomain, HostedDomainArgs
-from stacks.components.identity_providers import IdentityProviders, IdentityProvidersArgs, ProviderSpec
+from stacks.components.identity_providers import IdentityProviders, IdentityProvidersArgs
 from stacks.components.user_pool import UserPool, UserPoolArgs
+from stacks.identity.settings import IdentitySettings
 from stacks.outputs import Layer, export_outputs
 
 
-def _provider(raw: dict) -> ProviderSpec:
-    """One entry of the `providers` config (platform.yaml identity.providers, secret name added by convention)."""
-    return ProviderSpec(
-        name=raw["name"],
-        type=raw["type"],
-        attribute_mapping=dict(raw.get("attributeMapping") or {}),
-        metadata_url=raw.get("metadataUrl"),
-        issuer=raw.get("issuer"),
-        client_id=raw.get("clientId"),
-        scopes=tuple(raw.get("scopes") or ("openid", "email", "profile")),
-        client_secret_name=raw.get("clientSecretName"),
-    )
-
-
 def program() -> None:
-    config = pulumi.Config()
-    organisation = config.require("organisation")
-    environment = config.require("environment")
-    production = config.require_bool("production")
-    tags = config.require_object("tags")
-    prefix = f"{organisation}-{environment}"
+    settings = IdentitySettings.from_config(pulumi.Config())
+    production, tags, prefix = settings.production, settings.tags, settings.prefix
     region = aws.get_region_output().region
 
     pool = UserPool(
         "users",
         UserPoolArgs(
-            pool_name=config.require("userPoolName"),
-            password_minimum_length=config.require_int("passwordMinimumLength"),
-            temporary_password_validity_days=config.require_int("temporaryPasswordValidityDays"),
-            sms_mfa=config.require_bool("smsMfa"),
-            self_sign_up=config.require_bool("selfSignUp"),
+            pool_name=settings.user_pool_name,
+            password_minimum_length=settings.password_minimum_length,
+            temporary_password_validity_days=settings.temporary_password_validity_days,
+            sms_mfa=settings.sms_mfa,
+            self_sign_up=settings.self_sign_up,
             # Losing the pool loses every user's account and MFA enrolment: guarded twice in production.
             deletion_protection=production,
             protect=production,
@@ -52,26 +35,26 @@ def program() -> None:
     )
     providers = IdentityProviders(
         "sso",
-        IdentityProvidersArgs(user_pool_id=pool.pool_id, providers=[_provider(p) for p in config.require_object("providers")]),
+        IdentityProvidersArgs(user_pool_id=pool.pool_id, providers=settings.providers),
     )
     clients = AppClients(
         "clients",
         AppClientsArgs(
             name_prefix=prefix,
             user_pool_id=pool.pool_id,
-            callback_urls=list(config.require_object("callbackUrls")),
-            logout_urls=list(config.require_object("logoutUrls")),
-            mobile_callback_urls=list(config.require_object("mobileCallbackUrls")),
-            resource_server_identifier=config.require("resourceServerIdentifier"),
-            resource_server_scopes=list(config.require_object("resourceServerScopes")),
+            callback_urls=settings.callback_urls,
+            logout_urls=settings.logout_urls,
+            mobile_callback_urls=settings.mobile_callback_urls,
+            resource_server_identifier=settings.resource_server_identifier,
+            resource_server_scopes=settings.resource_server_scopes,
             identity_providers=list(providers.names),
-            access_token_minutes=config.require_int("accessTokenValidityMinutes"),
-            refresh_token_days=config.require_int("refreshTokenValidityDays"),
+            access_token_minutes=settings.access_token_validity_minutes,
+            refresh_token_days=settings.refresh_token_validity_days,
         ),
     )
-    domain = HostedDomain("hosted", HostedDomainArgs(prefix=config.require("hostedDomainPrefix"), user_pool_id=pool.pool_id, region=region))
+    domain = HostedDomain("hosted", HostedDomainArgs(prefix=settings.hosted_domain_prefix, user_pool_id=pool.pool_id, region=region))
 
-    github = GithubOidcProvider("github", GithubOidcProviderArgs(existing=config.require("githubOidcProvider"), tags=tags))
+    github = GithubOidcProvider("github", GithubOidcProviderArgs(existing=settings.github_oidc_provider, tags=tags))
 
     issuer = pulumi.Output.concat("https://cognito-idp.", region, ".amazonaws.com/", pool.pool_id)
     export_outputs(

@@ -60,9 +60,9 @@ def test_broken_platform_file_lists_every_problem_and_writes_nothing(capsys, in_
     (in_tmp / "platform.yaml").write_text("organisation: Bad Name\ndomain: x\nregions: {primary: eu-west-1, dr: eu-west-1}\nenvironments: {}\n")
     result = run(capsys, "plan", "--out", "plan.json")
     assert result.code == 2, result.stderr
-    lines = [l for l in result.stderr.splitlines() if l.startswith("  - ")]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
     assert len(lines) >= 4, result.stderr
-    assert any("organisation:" in l and "(line 1)" in l for l in lines)
+    assert any("organisation:" in line and "(line 1)" in line for line in lines)
     assert "Traceback" not in result.stderr and not (in_tmp / "plan.json").exists()
 
 

@@ -41,6 +41,10 @@ def test_all_problems_are_reported_at_once_with_paths_and_lines() -> None:
     assert any(p.startswith("environments.dev.network.azs:") and "less than or equal to 3" in p for p in problems)
 
 
+# The sample's production DR line, which two cases below rewrite.
+PROD_DR = "dr: {enabled: true, rpo_minutes: 60, rto_minutes: 240, pilot_light_min_nodes: 1}"
+
+
 @pytest.mark.parametrize(
     ("old", "new", "path", "words"),
     [
@@ -58,8 +62,8 @@ def test_all_problems_are_reported_at_once_with_paths_and_lines() -> None:
         ("min: 3, desired: 3, max: 12", "min: 5, desired: 3, max: 12", "environments.prod.cluster.node_groups.0", "min <= desired <= max"),
         ("nat_gateways: 3}", "nat_gateways: 1}", "environments.prod.network.nat_gateways", "one NAT gateway per AZ"),
         ("domain: acme.example.com", "domain: not a domain", "domain", "expected form"),
-        ("dr: {enabled: true, rpo_minutes: 60, rto_minutes: 240, pilot_light_min_nodes: 1}", "dr: {enabled: true, rpo_minutes: 60, database_replica: false}", "environments.prod.dr.database_replica", "cannot meet an RPO"),
-        ("dr: {enabled: true, rpo_minutes: 60, rto_minutes: 240, pilot_light_min_nodes: 1}", "dr: {enabled: false}", "environments.prod.dr.enabled", "DR region"),
+        (PROD_DR, "dr: {enabled: true, rpo_minutes: 60, database_replica: false}", "environments.prod.dr.database_replica", "cannot meet an RPO"),
+        (PROD_DR, "dr: {enabled: false}", "environments.prod.dr.enabled", "DR region"),
     ],
 )
 def test_each_rule_names_its_path(old: str, new: str, path: str, words: str) -> None:

@@ -97,7 +97,7 @@ def test_not_yaml_or_not_a_mapping() -> None:
 
 
 def test_a_folder_without_service_yaml_is_not_a_service(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="has no service.yaml"):
+    with pytest.raises(UsageError, match=r"has no service\.yaml"):
         load_service(tmp_path)
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from platformctl.core.devserver import DevRequest, ServiceStoppedError, prepare_dev, run_dev
-from platformctl.core.supervisor import Event, ProcessOutput, Ready
+from platformctl.core.supervisor import Event, ProcessOutput, ProcessStarted, Ready
 from platformctl.errors import ConfigError, ExitCode, MissingToolError, UsageError
 from tests.core.dev_fixtures import free_port, make_service
 
@@ -92,12 +94,12 @@ def test_python_option_takes_an_interpreter_or_an_environment(tmp_path: Path) ->
 def test_refusals_are_usage_errors_with_a_hint(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is not a directory"):
         prepare_dev(DevRequest(directory=tmp_path / "nowhere"))
-    with pytest.raises(UsageError, match="has no service.yaml") as no_manifest:
+    with pytest.raises(UsageError, match=r"has no service\.yaml") as no_manifest:
         prepare_dev(DevRequest(directory=tmp_path))
     assert no_manifest.value.exit_code == ExitCode.USAGE and no_manifest.value.hint
     service = make_service(tmp_path)
     (service / "app/asgi.py").unlink()
-    with pytest.raises(UsageError, match="no app/asgi.py"):
+    with pytest.raises(UsageError, match=r"no app/asgi\.py"):
         prepare_dev(DevRequest(directory=service))
     (service / "app/asgi.py").write_text("")
     (service / "service.yaml").write_text("name: svc\nport: eighty\n")
@@ -107,7 +109,7 @@ def test_refusals_are_usage_errors_with_a_hint(tmp_path: Path) -> None:
 
 def test_a_missing_or_broken_environment_is_a_missing_tool(tmp_path: Path) -> None:
     service = make_service(tmp_path, venv=False)
-    with pytest.raises(MissingToolError, match="has no .venv") as missing:
+    with pytest.raises(MissingToolError, match=r"has no \.venv") as missing:
         prepare_dev(DevRequest(directory=service))
     assert missing.value.exit_code == ExitCode.MISSING_TOOL and "make install" in (missing.value.hint or "")
     with pytest.raises(UsageError, match="not an executable Python interpreter"):
@@ -133,27 +135,52 @@ def test_a_port_in_use_is_refused_with_a_way_out(tmp_path: Path) -> None:
         prepare_dev(DevRequest(directory=service, host="192.0.2.1"))
 
 
+WORKER_UP = ("worker", "worker up (watchfiles)")
+
+
 def test_run_until_a_signal_then_everything_stops(tmp_path: Path) -> None:
     make_service(tmp_path)
     plan = prepare_dev(DevRequest(directory=Path("svc")))
     events: list[Event] = []
+    pids: dict[str, int] = {}
+    sent: list[bool] = []
+
+    def up() -> bool:
+        """Ready, and both processes said they are up. Ready alone is not enough: it means the API answers,
+        while the worker starts beside it and, on a busy machine, may not have printed its line yet."""
+        lines = [(e.name, e.line) for e in events if isinstance(e, ProcessOutput)]
+        api_up = any(name == "api" and line.startswith("listening") for name, line in lines)
+        return any(isinstance(e, Ready) for e in events) and api_up and WORKER_UP in lines
 
     def on_event(event: Event) -> None:
         events.append(event)
-        if isinstance(event, Ready):
+        if isinstance(event, ProcessStarted):
+            pids[event.name] = event.pid
+        if not sent and up():
+            sent.append(True)
             os.kill(os.getpid(), signal.SIGTERM)  # the run's own handler turns it into a stop
 
-    stopped = run_dev(plan, on_event=on_event, ready_timeout=20)
+    def give_up() -> None:
+        # Bounds the test if a line never comes: stopping the worker ends the run with an error that fails
+        # the test. Never a signal to this process, which could land after the run restored the default handler.
+        with contextlib.suppress(KeyError, ProcessLookupError, PermissionError):
+            os.killpg(pids["worker"], signal.SIGTERM)
+
+    bound = threading.Timer(30, give_up)
+    bound.start()
+    try:
+        stopped = run_dev(plan, on_event=on_event, ready_timeout=20)
+    finally:
+        bound.cancel()
+    assert sent, "the run stopped before the API was ready and both processes were up"
     assert stopped.signal == signal.SIGTERM and stopped.killed == ()
-    lines = [(e.name, e.line) for e in events if isinstance(e, ProcessOutput)]
-    assert ("worker", "worker up (watchfiles)") in lines and any(n == "api" and line.startswith("listening") for n, line in lines)
 
 
 def test_a_worker_that_dies_stops_the_api_and_is_an_error(tmp_path: Path) -> None:
     make_service(tmp_path)
     environ = {**os.environ, "FAKE_WORKER_SECONDS": "0.3", "FAKE_WORKER_EXIT": "4"}
     plan = prepare_dev(DevRequest(directory=Path("svc"), reload=False), environ=environ)
-    with pytest.raises(ServiceStoppedError, match="The worker process exited with code 4; api stopped too.") as died:
+    with pytest.raises(ServiceStoppedError, match=r"The worker process exited with code 4; api stopped too\.") as died:
         run_dev(plan, on_event=lambda _: None, ready_timeout=20)
     assert died.value.exit_code == ExitCode.FAILED and "worker |" in (died.value.hint or "")
 

@@ -26,7 +26,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.e2e
 def test_wheel_carries_the_bundled_folders(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    for required in ("platformctl/_data/stacks/outputs.py", "platformctl/_data/templates/platform/platform.yaml.j2", "platformctl/_data/stacks/messaging/Pulumi.yaml"):
+    bundled = ("stacks/outputs.py", "templates/platform/platform.yaml.j2", "stacks/messaging/Pulumi.yaml")
+    for required in (f"platformctl/_data/{path}" for path in bundled):
         assert required in names, f"the wheel lacks {required}"
     assert any(n.startswith("platformctl/_data/service-skeleton/") for n in names), "the wheel lacks service-skeleton/"
     assert "platformctl/_data/service-skeleton/.github/workflows/ci.yaml" in names, "dot-folders of the skeleton ship too"
@@ -43,7 +44,8 @@ def test_installed_wheel_plans_from_another_directory(wheel: Path, tmp_path: Pat
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
     # Dependencies come from this test's environment (a .pth file) so the test needs no network;
     # the checkout itself is not on the path, so only the wheel's copy of platformctl can be found.
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+    purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = subprocess.run([str(python), "-c", purelib], capture_output=True, text=True, check=True).stdout.strip()
     Path(site, "deps-from-test-env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
@@ -55,5 +57,6 @@ def test_installed_wheel_plans_from_another_directory(wheel: Path, tmp_path: Pat
     plan = json.loads(done.stdout)
     assert "built-in sample" in done.stderr
     assert plan["layers"][0]["name"] == "messaging" and plan["layers"][0]["resources"]
-    where = subprocess.run([str(python), "-c", "import platformctl.paths as p; print(p.stacks_dir())"], capture_output=True, text=True, check=True, cwd=workdir).stdout
+    stacks_dir = "import platformctl.paths as p; print(p.stacks_dir())"
+    where = subprocess.run([str(python), "-c", stacks_dir], capture_output=True, text=True, check=True, cwd=workdir).stdout
     assert "_data" in where and str(ROOT) not in where

@@ -8,7 +8,9 @@ from platformctl.engines.base import LayerInput
 from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.errors import StackProgramError
 
-UP = LayerInput("network", "platform-network", "tests.engines.fake_stacks.upstream", {"vpcCidr": "10.0.0.0/16", "tags": {"team": "platform"}}, region="eu-west-1")
+UP = LayerInput(
+    "network", "platform-network", "tests.engines.fake_stacks.upstream", {"vpcCidr": "10.0.0.0/16", "tags": {"team": "platform"}}, region="eu-west-1"
+)
 DOWN = LayerInput("cluster", "platform-cluster", "tests.engines.fake_stacks.downstream", {}, depends_on=("network",), region="eu-west-1")
 
 

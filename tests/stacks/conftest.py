@@ -111,29 +111,41 @@ def provider_region(layer: LayerPlan, resource: PlanResource) -> str | None:
 
 
 class FakeConfig:
-    """The slice of pulumi.Config that a layer's settings reader uses, over a dict of raw values."""
+    """A `stacks.layer_settings.ConfigSource` over a dict of raw values; `requested` records every key asked for."""
 
     def __init__(self, values: dict[str, Any]):
         self.values = values
+        self.requested: list[str] = []
+
+    def _value(self, key: str) -> Any:
+        self.requested.append(key)
+        if key not in self.values:
+            raise KeyError(f"config key {key!r} is not set")
+        return self.values[key]
 
     def require(self, key: str) -> str:
-        return self.values[key]
+        value = self._value(key)
+        assert isinstance(value, str), f"{key}: a string is expected, got {value!r}"
+        return value
 
     def require_int(self, key: str) -> int:
-        return int(self.values[key])
+        value = self._value(key)
+        assert isinstance(value, int) and not isinstance(value, bool), f"{key}: an integer is expected, got {value!r}"
+        return value
+
+    def require_bool(self, key: str) -> bool:
+        value = self._value(key)
+        assert isinstance(value, bool), f"{key}: a boolean is expected, got {value!r}"
+        return value
 
     def require_object(self, key: str) -> Any:
-        return self.values[key]
-
-    def get_object(self, key: str) -> Any:
-        return self.values.get(key)
-
-    def get_bool(self, key: str) -> bool | None:
-        return self.values.get(key)
+        return self._value(key)
 
 
-def assert_platform_tags(layer: LayerPlan, tags: dict[str, str], not_taggable: set[str] | frozenset[str]) -> int:
-    """Every taggable cloud resource of the layer carries every platform tag; returns how many were checked."""
+def assert_platform_tags(layer: LayerPlan, tags: dict[str, str], not_taggable: set[str] | frozenset[str], *, at_least: int) -> None:
+    """Every taggable cloud resource of the layer carries every platform tag, and at least `at_least` were
+    checked: a check over nothing (a type wrongly listed as not taggable, resources gone) fails too."""
+    assert tags, f"{layer.name}: no platform tags to check"
     checked = 0
     for resource in layer.resources:
         if resource.custom and resource.type not in not_taggable and not resource.type.startswith("pulumi:"):
@@ -141,4 +153,4 @@ def assert_platform_tags(layer: LayerPlan, tags: dict[str, str], not_taggable: s
             given = resource.inputs.get("tags") or {}
             missing = {k: v for k, v in tags.items() if given.get(k) != v}
             assert not missing, f"{resource.name} ({resource.type}): missing platform tags {missing}"
-    return checked
+    assert checked >= at_least, f"{layer.name}: only {checked} taggable resources checked, expected at least {at_least}"

@@ -152,7 +152,7 @@ def test_outputs_name_the_vaults_plan_and_key(layer_plan, env: str) -> None:
 @pytest.mark.parametrize("env", ENVS)
 def test_taggable_backup_resources_carry_the_platform_tags(layer_plan, env: str) -> None:
     tags = common_config(sample_platform().platform, env)["tags"]
-    assert_platform_tags(layer_plan("backup", env), tags, NOT_TAGGABLE)
+    assert_platform_tags(layer_plan("backup", env), tags, NOT_TAGGABLE, at_least=6)
 
 
 def test_without_dr_copies_there_is_no_dr_vault() -> None:

@@ -247,7 +247,7 @@ def test_edge_writes_no_second_policy_on_the_data_layers_bucket(layer_plan, env:
 @pytest.mark.parametrize("env", ENVS)
 def test_taggable_edge_resources_carry_the_platform_tags(layer_plan, env: str) -> None:
     tags = common_config(sample_platform().platform, env)["tags"]
-    assert_platform_tags(layer_plan("edge", env), tags, NOT_TAGGABLE)
+    assert_platform_tags(layer_plan("edge", env), tags, NOT_TAGGABLE, at_least=8)
 
 
 @pytest.mark.parametrize("env", ENVS)

@@ -9,11 +9,11 @@ import pytest
 
 from platformctl.config.loader import LoadedPlatform
 from platformctl.config.platform_file import IdentityProvider
-from platformctl.config.stack_config import layer_config
+from platformctl.config.stack_config import common_config, layer_config
 from platformctl.core.planning import build_plan
 from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.plan.model import LayerPlan, PlanResource
-from tests.stacks.conftest import fake_upstream, of_type, one_of_type, sample_platform
+from tests.stacks.conftest import assert_platform_tags, fake_upstream, of_type, one_of_type, sample_platform
 
 ENVS = ["dev", "prod"]
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
@@ -240,3 +240,15 @@ def test_every_child_is_parented_to_an_identity_component(plans, env: str) -> No
     for r in plan.resources:
         if r.custom and not r.type.startswith("pulumi:"):
             assert r.parent in components, f"{r.name}: must be created inside a platform:identity component (parent=self)"
+
+
+# Cognito takes tags on the user pool only: its clients, resource server and hosted domain have none.
+NOT_TAGGABLE = {
+    "aws:cognito/resourceServer:ResourceServer", "aws:cognito/userPoolClient:UserPoolClient", "aws:cognito/userPoolDomain:UserPoolDomain",
+}
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_every_taggable_resource_carries_the_platform_tags(layer_plan, env: str) -> None:
+    tags = common_config(sample_platform().platform, env)["tags"]
+    assert_platform_tags(layer_plan("identity", env), tags, NOT_TAGGABLE, at_least=1)

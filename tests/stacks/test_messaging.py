@@ -8,10 +8,11 @@ import pytest
 
 from platformctl.config.loader import LoadedPlatform
 from platformctl.config.platform_file import Queue
+from platformctl.config.stack_config import common_config
 from platformctl.core.planning import build_plan
 from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.plan.model import LayerPlan, PlanResource
-from tests.stacks.conftest import fake_upstream, of_type, one_of_type, sample_platform
+from tests.stacks.conftest import assert_platform_tags, fake_upstream, of_type, one_of_type, sample_platform
 
 ENVS = ["dev", "prod"]
 QUEUE = "aws:sqs/queue:Queue"
@@ -78,7 +79,7 @@ def test_every_configured_queue_has_a_dead_letter_queue_and_redrive_policy(layer
         assert queue.inputs["name"] == f"acme-{env}-{name}", f"{queue.name}: physical name must be <org>-<env>-<queue>"
         assert queue.inputs["visibilityTimeoutSeconds"] == configured[name].visibility_timeout_seconds, f"{queue.name}: visibility timeout from config"
         assert queue.inputs["messageRetentionSeconds"] == configured[name].retention_days * DAY, f"{queue.name}: retention from config"
-    for name, dlq in dead.items():
+    for dlq in dead.values():
         assert dlq.inputs["messageRetentionSeconds"] == 14 * DAY, f"{dlq.name}: a dead-letter queue keeps messages 14 days"
 
 
@@ -190,3 +191,17 @@ def test_every_child_is_parented_to_a_messaging_component(layer_plan, env: str) 
     for r in plan.resources:
         if r.custom and not r.type.startswith("pulumi:"):
             assert r.parent in components, f"{r.name}: must be created inside a platform:messaging component (parent=self)"
+
+
+# Policies, aliases, redrive permissions and the account's SMS preferences take no tags in AWS.
+NOT_TAGGABLE = {
+    "aws:kms/alias:Alias", "aws:sns/smsPreferences:SmsPreferences", "aws:sns/topicPolicy:TopicPolicy",
+    "aws:sqs/queuePolicy:QueuePolicy", "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
+}
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_every_taggable_resource_carries_the_platform_tags(layer_plan, env: str) -> None:
+    tags = common_config(sample_platform().platform, env)["tags"]
+    # The key, the SES configuration set and identity, the topic and the sample's queues with their DLQs.
+    assert_platform_tags(layer_plan("messaging", env), tags, NOT_TAGGABLE, at_least=8)

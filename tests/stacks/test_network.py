@@ -151,9 +151,13 @@ def test_flow_logs_capture_all_traffic_to_an_encrypted_group(network, env, confi
     role = one_of_type(network, "aws:iam/role:Role")
     assert flow.inputs["vpcId"] == ref(vpc), f"{flow.name}: flow logs must cover {vpc.name}"
     assert flow.inputs["trafficType"] == "ALL", f"{flow.name}: flow logs must capture ALL traffic (trafficType)"
-    assert flow.inputs["logDestinationType"] == "cloud-watch-logs" and flow.inputs["logDestination"] == ref(group, "arn"), f"{flow.name}: flow logs go to {group.name} in CloudWatch Logs"
+    assert flow.inputs["logDestinationType"] == "cloud-watch-logs" and flow.inputs["logDestination"] == ref(group, "arn"), (
+        f"{flow.name}: flow logs go to {group.name} in CloudWatch Logs"
+    )
     assert flow.inputs["iamRoleArn"] == ref(role, "arn"), f"{flow.name}: delivery needs the flow-logs IAM role"
-    assert group.inputs["retentionInDays"] == config["flowLogRetentionDays"], f"{group.name}: retention must be flowLogRetentionDays {config['flowLogRetentionDays']}"
+    assert group.inputs["retentionInDays"] == config["flowLogRetentionDays"], (
+        f"{group.name}: retention must be flowLogRetentionDays {config['flowLogRetentionDays']}"
+    )
     assert group.inputs["kmsKeyId"] == ref(key, "arn"), f"{group.name}: flow log group must be encrypted with {key.name} (kmsKeyId)"
     assert key.inputs["enableKeyRotation"] is True, f"{key.name}: the logs key must rotate (enableKeyRotation)"
     for resource in (key, group):
@@ -169,7 +173,9 @@ def test_logs_key_policy_admits_cloudwatch_logs_and_no_wildcard_principal(networ
     logs = [s for s in statements if f"logs.{region}.amazonaws.com" in principals(s) and s["Effect"] == "Allow"]
     assert logs, f"{key.name}: the key policy must let CloudWatch Logs (logs.{region}.amazonaws.com) use the key"
     actions = set(logs[0]["Action"])
-    assert {"kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"} <= actions, f"{key.name}: CloudWatch Logs needs encrypt/decrypt/data keys, got {sorted(actions)}"
+    assert {"kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"} <= actions, (
+        f"{key.name}: CloudWatch Logs needs encrypt/decrypt/data keys, got {sorted(actions)}"
+    )
     assert "kms:EncryptionContext:aws:logs:arn" in json.dumps(logs[0].get("Condition")), f"{key.name}: limit CloudWatch Logs to this account's log groups"
 
 
@@ -182,7 +188,9 @@ def test_flow_logs_role_is_for_flow_logs_delivery_only(network) -> None:
     assert policy.inputs["role"] == ref(role), f"{policy.name}: must be attached to {role.name}"
     statements = json.loads(policy.inputs["policy"])["Statement"]
     assert all("*" not in json.dumps(s["Resource"]).replace(":*", "") for s in statements), f"{policy.name}: write to {group.name} only, no * resource"
-    assert any("logs:PutLogEvents" in s["Action"] and ref(group, "arn") in s["Resource"] for s in statements), f"{policy.name}: must allow logs:PutLogEvents on {group.name}"
+    assert any("logs:PutLogEvents" in s["Action"] and ref(group, "arn") in s["Resource"] for s in statements), (
+        f"{policy.name}: must allow logs:PutLogEvents on {group.name}"
+    )
 
 
 def test_vpc_endpoints(network, config) -> None:
@@ -201,7 +209,8 @@ def test_vpc_endpoints(network, config) -> None:
         assert endpoint.inputs["subnetIds"] == private, f"{endpoint.name}: interface endpoints belong in the private subnets"
         assert endpoint.inputs["securityGroupIds"] == [ref(group)], f"{endpoint.name}: interface endpoints use their own security group {group.name}"
     rules = [r for r in network.by_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.inputs["securityGroupId"] == ref(group)]
-    assert [(r.inputs.get("cidrIpv4"), r.inputs["ipProtocol"], r.inputs["fromPort"], r.inputs["toPort"]) for r in rules] == [(config["vpcCidr"], "tcp", 443, 443)], \
+    admitted = [(r.inputs.get("cidrIpv4"), r.inputs["ipProtocol"], r.inputs["fromPort"], r.inputs["toPort"]) for r in rules]
+    assert admitted == [(config["vpcCidr"], "tcp", 443, 443)], \
         f"{group.name}: must admit 443 from the VPC CIDR {config['vpcCidr']} only"
 
 
@@ -209,13 +218,17 @@ def test_security_group_per_tier_and_only_the_load_balancer_open(network) -> Non
     groups = {g.name.rsplit("-", 1)[-1]: g for g in of_type(network, "aws:ec2/securityGroup:SecurityGroup")}
     assert {"alb", "app", "data"} <= set(groups), f"network: a security group per tier (alb, app, data), got {sorted(groups)}"
     for group in groups.values():
-        assert not group.inputs.get("ingress") and not group.inputs.get("egress"), f"{group.name}: rules belong in separate SecurityGroupIngressRule/EgressRule resources"
+        assert not group.inputs.get("ingress") and not group.inputs.get("egress"), (
+            f"{group.name}: rules belong in separate SecurityGroupIngressRule/EgressRule resources"
+        )
     ingress = of_type(network, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
     open_ports = set()
     for rule in ingress:
         if rule.inputs.get("cidrIpv4") == "0.0.0.0/0" or rule.inputs.get("cidrIpv6") == "::/0":
             assert rule.inputs["securityGroupId"] == ref(groups["alb"]), f"{rule.name}: internet ingress only to the load balancer group"
-            assert rule.inputs["fromPort"] == rule.inputs["toPort"] and rule.inputs["fromPort"] in (443, 80), f"{rule.name}: internet ingress only on 443 (and 80 to redirect)"
+            assert rule.inputs["fromPort"] == rule.inputs["toPort"] and rule.inputs["fromPort"] in (443, 80), (
+                f"{rule.name}: internet ingress only on 443 (and 80 to redirect)"
+            )
             open_ports.add(rule.inputs["fromPort"])
     assert open_ports == {443, 80}, f"network: the load balancer must accept 443 and 80 from the internet, got {sorted(open_ports)}"
     for rule in ingress:
@@ -227,7 +240,9 @@ def test_default_security_group_denies_all(network) -> None:
     vpc = one_of_type(network, "aws:ec2/vpc:Vpc")
     default = one_of_type(network, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
     assert default.inputs["vpcId"] == ref(vpc), f"{default.name}: must manage {vpc.name}'s default group"
-    assert default.inputs.get("ingress") == [] and default.inputs.get("egress") == [], f"{default.name}: the default security group must have no rules (deny all)"
+    assert default.inputs.get("ingress") == [] and default.inputs.get("egress") == [], (
+        f"{default.name}: the default security group must have no rules (deny all)"
+    )
 
 
 def test_exports_every_declared_output(network, env, config) -> None:
@@ -251,7 +266,7 @@ def test_exports_every_declared_output(network, env, config) -> None:
 
 
 def test_every_taggable_resource_carries_the_platform_tags(network, config) -> None:
-    assert_platform_tags(network, config["tags"], NOT_TAGGABLE)
+    assert_platform_tags(network, config["tags"], NOT_TAGGABLE, at_least=35)
 
 
 
@@ -263,7 +278,7 @@ def test_every_taggable_resource_carries_the_platform_tags(network, config) -> N
 ])
 def test_program_refuses_a_network_the_issue_forbids(change: dict[str, Any], error: str) -> None:
     """`pulumi up` in stacks/network without platformctl must keep the production shape too."""
-    from stacks.network.program import NetworkSettings
+    from stacks.network.settings import NetworkSettings
 
     values = layer_config(sample_platform().platform, "prod", "network")
     assert NetworkSettings.from_config(FakeConfig(values)).nat_gateways == 3, "the sample's prod must pass as it is"

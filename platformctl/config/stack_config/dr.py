@@ -20,8 +20,6 @@ def build(platform: Platform, env: str) -> dict[str, Any]:
     primary_group = cluster.node_groups[0]
     return {
         "drEnabled": dr.enabled,
-        "rpoMinutes": dr.rpo_minutes,
-        "rtoMinutes": dr.rto_minutes,
         **vpc_config(network, network.dr_cidr),
         "databaseReplica": dr.database_replica,
         "dbInstanceClass": settings.database.instance_class,
@@ -31,12 +29,10 @@ def build(platform: Platform, env: str) -> dict[str, Any]:
         "backupReplicationRetentionDays": max(7, settings.database.backup_retention_days),
         "cacheRebuildable": settings.cache.rebuildable,
         "cacheColdStartRunbook": CACHE_COLD_START_RUNBOOK,
-        "cacheNodeType": settings.cache.node_type,
         "cacheClusterMode": settings.cache.cluster_mode,
         "cacheReplicasPerShard": settings.cache.replicas_per_shard,
         "searchEnabled": settings.search.enabled,
         "queues": [queue.model_dump() for queue in platform.messaging.queues],
-        "kubernetesVersion": cluster.version,
         "adminRoleName": cluster.admin_role_name,
         "logRetentionDays": cluster.log_retention_days,
         "pilotNodeGroup": {

@@ -77,7 +77,8 @@ def computed_outputs(type_token: str, name: str, inputs: Mapping[str, Any]) -> d
         value = _placeholder(hint, f"{name}.{prop_name}", 0)
         if value is not _SKIP:
             result[prop_name] = value
-    return _merge(result, dict(inputs))
+    merged: dict[str, Any] = _merge(result, dict(inputs))  # two dicts merge into a dict
+    return merged
 
 
 def _merge(computed: Any, given: Any) -> Any:

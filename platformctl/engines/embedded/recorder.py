@@ -87,7 +87,7 @@ class RecordingMonitor(mocks.MockMonitor):
         self.recorded: list[Recorded] = []
 
     def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]  # the SDK leaves MockMonitor unannotated
         if request.type != "pulumi:pulumi:Stack":
             inputs = rpc.deserialize_properties(request.object, keep_unknowns=True)
             # A provider reference is "<urn>::<id>", and URNs contain "::" themselves.
@@ -110,7 +110,7 @@ class RecordingMonitor(mocks.MockMonitor):
 
     def ReadResource(self, request: Any) -> Any:
         # Reads are lookups of what exists (StackReferences among them): recorded, never created.
-        response = super().ReadResource(request)
+        response = super().ReadResource(request)  # type: ignore[no-untyped-call]  # the SDK leaves MockMonitor unannotated
         provider = request.provider.rsplit("::", 1)[0] if request.provider else None
         inputs = rpc.deserialize_properties(request.properties, keep_unknowns=True)
         self.recorded.append(

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from service_testing import running_in_ci
+
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 FEATURE_TESTS = Path(__file__).resolve().parent
 
@@ -18,7 +20,7 @@ def _require(condition: object, reason: str) -> None:
     """Skip with the reason on a developer machine; fail in CI, where every tool must be installed."""
     if condition:
         return
-    if os.environ.get("CI"):
+    if running_in_ci():
         pytest.fail(f"{reason} (CI is set: nothing may be skipped)")
     pytest.skip(reason)
 
