@@ -10,6 +10,7 @@ import pytest
 from platformctl.core.diagnostics import diagnose
 from platformctl.plan.model import Plan
 from tests.cli.runner import run
+from tests.conftest import running_in_ci
 
 LAYER = "messaging"  # no dependencies: quick
 
@@ -95,9 +96,8 @@ def test_missing_graphviz_is_exit_3_before_the_plan_runs(capsys, in_tmp, monkeyp
 def test_prod_with_diagram_and_compare(capsys, in_tmp) -> None:
     """The issue's 'done when': `plan --env prod --diagram d.svg --compare old.json` on the whole sample platform."""
     if shutil.which("dot") is None:
-        import os
 
-        if os.environ.get("CI"):
+        if running_in_ci():
             pytest.fail("graphviz is not installed: CI must install it")
         pytest.skip("graphviz's dot is not installed")
     from platformctl.core.planning import build_plan

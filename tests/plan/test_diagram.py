@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,6 +12,7 @@ from platformctl.errors import MissingToolError, UsageError
 from platformctl.plan.architecture_build import build_architecture
 from platformctl.plan.diagram import render_diagram, to_dot
 from platformctl.plan.model import Plan
+from tests.conftest import running_in_ci
 
 SVG = "{http://www.w3.org/2000/svg}"
 EXPECTED_BOXES = {
@@ -30,7 +30,7 @@ DR_ARROWS = {
 
 def needs_dot() -> None:
     if shutil.which("dot") is None:
-        if os.environ.get("CI"):
+        if running_in_ci():
             pytest.fail("graphviz is not installed: CI must install it (scripts/test.sh does)")
         pytest.skip("graphviz's dot is not installed: apt-get install graphviz")
 

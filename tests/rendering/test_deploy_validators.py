@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from platformctl.rendering.folder import write_folder
+from tests.conftest import running_in_ci
 from tests.rendering.deploy_fixtures import CUSTOM_RESOURCES, render
 
 VERSIONS = ["1.30.0", "1.31.0", "1.32.0", "1.33.0"]
@@ -62,7 +63,7 @@ def _checkov() -> str:
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return candidate
-    if os.environ.get("CI"):
+    if running_in_ci():
         pytest.fail("checkov is not installed: scripts/test.sh installs it into .venv-checkov")
     pytest.skip("checkov is not installed: run scripts/test.sh once (it makes .venv-checkov)")
 
