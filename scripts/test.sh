@@ -9,6 +9,7 @@ need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)  # plan --diagram
+command -v zsh >/dev/null 2>&1 || need_apt+=(zsh)  # dev's printed token command is run in bash, sh and zsh
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
