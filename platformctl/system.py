@@ -20,11 +20,20 @@ class CommandRunner(Protocol):
 class Clock(Protocol):
     """Wall time and waiting; tests pass a clock that advances only when told."""
 
-    def now(self) -> float: ...
+    def now(self) -> float:
+        """Seconds since the epoch (wall time: Lease timestamps are compared across machines)."""
+        ...
 
     def monotonic(self) -> float: ...
 
     def sleep(self, seconds: float) -> None: ...
+
+    def spent_blocking(self, seconds: float) -> None:
+        """A blocking call (a watch that stayed quiet) has just used up to `seconds` of real time.
+
+        A real clock has moved by itself; a test clock advances, so waits are tested without waiting.
+        """
+        ...
 
 
 class SystemRunner:
@@ -54,4 +63,7 @@ class SystemClock:
         return time.monotonic()
 
     def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
+        time.sleep(max(0.0, seconds))
+
+    def spent_blocking(self, seconds: float) -> None:
+        return None

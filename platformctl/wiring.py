@@ -76,11 +76,17 @@ def _aws_client(service: str, region: str | None = None) -> Any:
     return client(service, region=region)
 
 
-def _kubernetes_api(kubeconfig: str | None = None, context: str | None = None) -> Any:
-    """A kubernetes ApiClient from a kubeconfig file (KUBECONFIG or ~/.kube/config when None)."""
-    from kubernetes import config
+def _kubernetes_connector(use_kubeconfig: bool) -> Any:
+    """How deploy reaches a cluster: the current KUBECONFIG context, or the environment's EKS cluster through boto3."""
+    from platformctl.kubernetes.connection import connector
 
-    return config.new_client_from_config(config_file=kubeconfig, context=context)  # type: ignore[no-untyped-call]  # the client ships no annotations
+    return connector(use_kubeconfig)
+
+
+def _image_digest(image: Any) -> str:
+    from platformctl.aws.ecr import resolve_digest
+
+    return resolve_digest(image)
 
 
 @dataclass
@@ -97,7 +103,8 @@ class Wiring:
     run_records: Callable[[], RunRecordStore] = _FROM_SETTINGS  # beside the state backend from settings unless given
     aws_identity: Callable[[], str] = _sts_identity
     aws_client: Callable[..., Any] = _aws_client
-    kubernetes_api: Callable[..., Any] = _kubernetes_api
+    kubernetes_connector: Callable[[bool], Any] = _kubernetes_connector
+    image_digest: Callable[[Any], str] = _image_digest
     runner: CommandRunner = field(default_factory=SystemRunner)
     clock: Clock = field(default_factory=SystemClock)
     traceback_flag: bool = False  # --traceback on the command line

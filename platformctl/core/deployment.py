@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from platformctl.clock import Clock
 from platformctl.config import service_names as names
 from platformctl.core.deploy_report import DeployEvent, DeployReport, Step
 from platformctl.core.rendering import DigestResolver, RenderRequest, prepare
@@ -31,6 +30,7 @@ from platformctl.kubernetes.migration import delete_previous_jobs, run_migration
 from platformctl.kubernetes.rollout import RolloutResult, Target, wait_for_rollout
 from platformctl.rendering.deploy_context import DeployContext
 from platformctl.rendering.manifests import Manifest, RenderedService, render_service
+from platformctl.system import Clock
 
 LOCK_TTL_SECONDS = 120
 SECRET_WAIT_SECONDS = 120.0

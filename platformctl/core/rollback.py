@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from platformctl.clock import Clock
 from platformctl.config import service_names as names
 from platformctl.config.loader import load_platform
 from platformctl.config.service_file import load_service
@@ -26,6 +25,7 @@ from platformctl.kubernetes.connection import ClusterRef
 from platformctl.kubernetes.history import History, Revision
 from platformctl.kubernetes.lease import DeployLock
 from platformctl.kubernetes.rollout import RolloutResult, Target, wait_for_rollout
+from platformctl.system import Clock
 
 if TYPE_CHECKING:
     from platformctl.core.deployment import Connector, _Run

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from platformctl.clock import Clock
 from platformctl.errors import UsageError
 from platformctl.kubernetes.api import Conflict, KubeApi
+from platformctl.system import Clock
 
 LEASE_API = "coordination.k8s.io/v1"
 

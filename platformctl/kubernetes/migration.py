@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from platformctl.clock import Clock
 from platformctl.kubernetes.api import KubeApi
 from platformctl.kubernetes.status import job_status, pod_trouble
+from platformctl.system import Clock
 
 POLL_SECONDS = 2.0
 GRACE_SECONDS = 60.0  # beyond the Job's own activeDeadlineSeconds, for the controller to mark it failed

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from platformctl.clock import Clock
 from platformctl.errors import PlatformctlError
 from platformctl.kubernetes.api import KubeApi
 from platformctl.kubernetes.status import PodTrouble, Status, deployment_status, pod_trouble
+from platformctl.system import Clock
 
 UNSCHEDULABLE_GRACE_SECONDS = 15.0  # the autoscaler needs a moment to add a node; longer means it cannot
 WATCH_WINDOW_SECONDS = 2  # how long one watch may stay quiet before pods and the clock are checked again

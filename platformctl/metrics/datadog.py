@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from platformctl.clock import Clock
 from platformctl.config import env_vars
 from platformctl.errors import MissingToolError
+from platformctl.system import Clock
 
 ATTEMPTS = 4  # one try and three retries: 1 + 2 + 4 s of back-off, or what X-RateLimit-Reset asks (at most 30 s)
 MAX_RATE_LIMIT_WAIT = 30.0
@@ -144,9 +144,9 @@ def load_keys(*, region: str) -> Keys:
 
 def verifier_from_environment(*, directory: Path, env: str, platform_file: Path | None) -> DatadogVerifier:
     """The verifier for this service: site from platform.yaml, thresholds from service.yaml, keys from the environment."""
-    from platformctl.clock import SystemClock
     from platformctl.config.loader import load_platform
     from platformctl.config.service_file import load_service
+    from platformctl.system import SystemClock
 
     platform = load_platform(platform_file, cwd=directory).platform
     thresholds = load_service(directory).verify

@@ -53,6 +53,7 @@ def confirm_production(env: str, directory: Path, platform_file: Path | None, *,
 
 
 def deploy(
+    ctx: typer.Context,
     env: str = typer.Option(..., "--env", "-e", help="Environment to deploy to, as named in platform.yaml."),
     image: str = typer.Option(..., "--image", help="The image by tag or digest; a tag is resolved to its digest in ECR, so what runs is immutable."),
     timeout: str = typer.Option("10m", "--timeout", help="How long the rollout may take before it is rolled back (e.g. 10m, 90s)."),
@@ -82,12 +83,9 @@ def deploy(
 
         platformctl deploy --env prod --image …@sha256:… --diff
     """
-    from platformctl.aws.ecr import resolve_digest
     from platformctl.cli.deploy_view import print_diff, print_event, print_outcome, who, write_report
-    from platformctl.clock import SystemClock
     from platformctl.core.deployment import DeployRequest
     from platformctl.core.deployment import deploy as run_deploy
-    from platformctl.kubernetes.connection import connector
 
     request = DeployRequest(
         directory=directory,
@@ -114,7 +112,12 @@ def deploy(
 
             verifier = verifier_from_environment(directory=directory, env=env, platform_file=platform_file)
         report = run_deploy(
-            request, connect=connector(use_kubeconfig), clock=SystemClock(), resolve_digest=resolve_digest, on_event=print_event, verifier=verifier
+            request,
+            connect=ctx.obj.kubernetes_connector(use_kubeconfig),
+            clock=ctx.obj.clock,
+            resolve_digest=ctx.obj.image_digest,
+            on_event=print_event,
+            verifier=verifier,
         )
     except PlatformctlError as exc:
         _error_report(report_file, exc)

@@ -15,6 +15,7 @@ from platformctl.cli.options import JsonOption, PlatformFileOption
 
 
 def history(
+    ctx: typer.Context,
     env: str = typer.Option(..., "--env", "-e", help="Environment whose deploys to list, as named in platform.yaml."),
     as_json: bool = JsonOption,
     use_kubeconfig: bool = KubeconfigOption,
@@ -28,9 +29,8 @@ def history(
     from rich.table import Table
 
     from platformctl.core.rollback import ServiceTarget, read_history
-    from platformctl.kubernetes.connection import connector
 
-    revisions = read_history(ServiceTarget(directory, env, platform_file), connect=connector(use_kubeconfig))
+    revisions = read_history(ServiceTarget(directory, env, platform_file), connect=ctx.obj.kubernetes_connector(use_kubeconfig))
     if as_json:
         console.write_data(json.dumps([asdict(r) for r in revisions], indent=2, sort_keys=True) + "\n")
         return

@@ -15,6 +15,7 @@ from platformctl.errors import ExitCode, PlatformctlError
 
 
 def rollback(
+    ctx: typer.Context,
     env: str = typer.Option(..., "--env", "-e", help="Environment to roll back, as named in platform.yaml."),
     to: int | None = typer.Option(
         None, "--to", help="The revision to put back (`platformctl history` lists them). Default: the last healthy one before the current."
@@ -34,10 +35,8 @@ def rollback(
     """
     from platformctl.cli.commands.deploy import _error_report
     from platformctl.cli.deploy_view import print_event, print_outcome, who, write_report
-    from platformctl.clock import SystemClock
     from platformctl.core.rollback import ServiceTarget
     from platformctl.core.rollback import rollback as run_rollback
-    from platformctl.kubernetes.connection import connector
 
     seconds = parse_duration(timeout)
     try:
@@ -47,8 +46,8 @@ def rollback(
             to_revision=to,
             timeout_seconds=seconds,
             who=who(),
-            connect=connector(use_kubeconfig),
-            clock=SystemClock(),
+            connect=ctx.obj.kubernetes_connector(use_kubeconfig),
+            clock=ctx.obj.clock,
             on_event=print_event,
         )
     except PlatformctlError as exc:
