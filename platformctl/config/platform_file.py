@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import keyword
 import re
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -330,6 +331,20 @@ class Addons(_Strict):
     deployers_group: str = Field("platform:app-deployers", description="Kubernetes group allowed to deploy into app namespaces.")
 
 
+class PolicyWaiver(_Strict):
+    """One accepted exception to a policy rule: for one resource, with a reason, until a date."""
+
+    rule: str = Field(pattern=r"^[A-Z]+-[0-9]{3}$", description="The rule id, as `platformctl policy list` shows it.")
+    resource: str = Field(min_length=1, description="The resource's logical name in the plan.")
+    reason: str = Field(min_length=10, description="Why the exception is accepted, for the auditor.")
+    expires: date = Field(description="The last day the waiver holds; after it the rule fails again.")
+    environment: str | None = Field(None, description="Only this environment; every environment when unset.")
+
+
+class PolicySettings(_Strict):
+    waivers: list[PolicyWaiver] = Field(default_factory=list)
+
+
 class Platform(_Strict):
     """The whole of platform.yaml."""
 
@@ -344,6 +359,7 @@ class Platform(_Strict):
     edge: Edge = Field(default_factory=Edge)
     addons: Addons = Field(default_factory=Addons)
     environments: dict[str, Environment] = Field(min_length=1)
+    policies: PolicySettings = Field(default_factory=PolicySettings)
 
     @field_validator("environments")
     @classmethod

@@ -54,8 +54,10 @@ def external_dns(zone_name: str) -> str:
         {"Sid": "ChangeRecordsBelowZone", "Effect": "Allow", "Action": "route53:ChangeResourceRecordSets",
          "Resource": "arn:aws:route53:::hostedzone/*",
          "Condition": {"ForAllValues:StringLike": {"route53:ChangeResourceRecordSetsNormalizedRecordNames": [zone_name, f"*.{zone_name}"]}}},
-        {"Sid": "ListZonesAndRecords", "Effect": "Allow", "Resource": "*",
-         "Action": ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]},
+        # Records and tags are read per zone; only ListHostedZones has no resource to scope to.
+        {"Sid": "ListRecordsAndTags", "Effect": "Allow", "Resource": "arn:aws:route53:::hostedzone/*",
+         "Action": ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]},
+        {"Sid": "ListZones", "Effect": "Allow", "Resource": "*", "Action": "route53:ListHostedZones"},
     )
 
 

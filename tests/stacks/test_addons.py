@@ -192,6 +192,8 @@ def test_irsa_policies_are_least_privilege(layer_plan, plan_of: str) -> None:
     zone = f"{env}.acme.example.com"
     assert len(change) == 1 and change[0]["Condition"]["ForAllValues:StringLike"]["route53:ChangeResourceRecordSetsNormalizedRecordNames"] == [zone, f"*.{zone}"], f"external-dns/{env}: record changes must be limited to {zone}"
     assert {a for s in dns for a in actions(s)} <= {"route53:ChangeResourceRecordSets", "route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"}, f"external-dns/{env}: Route53 record changes and lists only"
+    zone_scoped = [s for s in dns if set(actions(s)) - {"route53:ListHostedZones"}]
+    assert all(s["Resource"] == "arn:aws:route53:::hostedzone/*" for s in zone_scoped), f"external-dns/{env}: record and tag actions on hosted zones only"
     logs = by_name["fluent-bit"]
     group_arn = "(known after apply: observability-container-logs.arn)"
     assert [sorted(actions(s)) for s in logs] == [["logs:CreateLogStream", "logs:PutLogEvents"]], f"fluent-bit/{env}: only CreateLogStream and PutLogEvents"
