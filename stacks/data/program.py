@@ -34,6 +34,7 @@ class DataSettings:
     production: bool
     az_count: int
     log_retention_days: int
+    admin_role_name: str
     database: dict[str, Any]
     cache: dict[str, Any]
     search: dict[str, Any]
@@ -56,6 +57,7 @@ def read_settings() -> DataSettings:
         production=config.require_bool("production"),
         az_count=config.require_int("azCount"),
         log_retention_days=config.require_int("logRetentionDays"),
+        admin_role_name=config.get("adminRoleName") or "platform-admin",
         database=dict(config.require_object("database")),
         cache=dict(config.require_object("cache")),
         search=dict(config.require_object("search")),
@@ -143,6 +145,7 @@ def program() -> None:
                 region=region_name,
                 partition=partition_name,
                 tier=tier,
+                admin_role_name=settings.admin_role_name,
             ),
         )
         search_security_group = search.security_group_id

@@ -99,6 +99,7 @@ def program() -> None:
             max_allocated_storage_gb=settings.db_max_allocated_storage_gb,
             backup_retention_days=settings.backup_replication_retention_days,
             create_replica=settings.database_replica,
+            multi_az=settings.db_multi_az,
             deletion_protection=settings.production,
             tags=tags,
             protect=settings.production,

@@ -26,6 +26,7 @@ class DrSettings:
     flow_log_retention_days: int
     database_replica: bool
     db_instance_class: str
+    db_multi_az: bool
     db_engine_version: str
     db_max_allocated_storage_gb: int
     backup_replication_retention_days: int
@@ -68,6 +69,7 @@ class DrSettings:
             flow_log_retention_days=config.get_int("flowLogRetentionDays") or 90,
             database_replica=config.get_bool("databaseReplica") is not False,
             db_instance_class=config.require("dbInstanceClass"),
+            db_multi_az=config.get_bool("dbMultiAz") is not False,
             db_engine_version=config.require("dbEngineVersion"),
             db_max_allocated_storage_gb=config.require_int("dbMaxAllocatedStorageGb"),
             backup_replication_retention_days=config.require_int("backupReplicationRetentionDays"),

@@ -121,3 +121,14 @@ def test_overlap_rule_matches_ipaddress(a: int, b: int, pa: int, pb: int) -> Non
     except ConfigError as exc:
         reported = any("overlaps" in d for d in exc.details)
     assert reported == expected, f"{net_a} vs {net_b}"
+
+
+def test_production_keeps_logs_a_year_unless_the_file_says_otherwise() -> None:
+    platform = parse_platform(sample_text(), source="test")
+    prod, dev = platform.environments["prod"], platform.environments["dev"]
+    assert (prod.network.flow_log_retention_days, prod.cluster.log_retention_days) == (365, 365)
+    assert (dev.network.flow_log_retention_days, dev.cluster.log_retention_days) == (90, 90)
+    head, tail = sample_text().split("\n  prod:\n", 1)
+    tail = tail.replace("nat_gateways: 3}", "nat_gateways: 3, flow_log_retention_days: 400}", 1)
+    chosen = parse_platform(f"{head}\n  prod:\n{tail}", source="test").environments["prod"]
+    assert chosen.network.flow_log_retention_days == 400 and chosen.cluster.log_retention_days == 365

@@ -320,7 +320,8 @@ def test_fluent_bit_ships_to_the_environments_log_group(layer_plan, env: str) ->
     group = one_of_type(plan, "aws:cloudwatch/logGroup:LogGroup")
     assert group.inputs["name"] == f"/platform/acme-{env}/containers", f"{group.name}: one log group per environment"
     assert group.inputs["kmsKeyId"] == "(known after apply: network.logsKeyArn)", f"{group.name}: encrypted with the logs key"
-    assert group.inputs["retentionInDays"] == 90, f"{group.name}: retention from config"
+    days = 365 if env == "prod" else 90  # production keeps logs a year for SOC 2 / HIPAA evidence (LOG-003)
+    assert group.inputs["retentionInDays"] == days, f"{group.name}: retention {days} days in {env}"
     cw = releases(plan)["aws-for-fluent-bit"].inputs["values"]["cloudWatchLogs"]
     assert cw["enabled"] and cw["logGroupName"] == group.inputs["name"], f"fluent-bit/{env}: must ship to {group.inputs['name']}"
     assert cw["region"] == "eu-west-1" and cw["autoCreateGroup"] is False, f"fluent-bit/{env}: region from config, no other groups"

@@ -178,6 +178,15 @@ def test_cross_region_postgres_replica(layer_plan, env: str) -> None:
     assert {"name": "rds.force_ssl", "value": "1"} in params.inputs["parameters"], f"{params.name}: TLS forced on the replica"
     production = platform().is_production(env)
     assert replica.protect is production, f"{replica.name}: protect must be {production} in {env}"
+    multi_az = platform().environments[env].database.multi_az
+    assert i.get("multiAz") is multi_az, f"{replica.name}: Multi-AZ as the primary ({multi_az}), so a promoted replica is a complete primary"
+    monitoring = named(plan, "aws:iam/role:Role", "dr-postgres-monitoring")
+    assert i["monitoringInterval"] == 60 and i["monitoringRoleArn"] == "(known after apply: dr-postgres-monitoring.arn)", (
+        f"{replica.name}: enhanced monitoring every 60 s, as on the primary"
+    )
+    assert "monitoring.rds.amazonaws.com" in monitoring.inputs["assumeRolePolicy"], f"{monitoring.name}: only RDS monitoring assumes it"
+    attached = [a.inputs["policyArn"] for a in of_type(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")]
+    assert "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" in attached, f"{monitoring.name}: the monitoring policy"
 
 
 @pytest.mark.parametrize("env", ENABLED_ENVS)
