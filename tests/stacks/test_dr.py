@@ -250,8 +250,9 @@ def dr_buckets(plan: LayerPlan) -> dict[str, PlanResource]:
 def test_dr_buckets_are_hardened(layer_plan, env: str) -> None:
     plan = layer_plan("dr", env)
     buckets = dr_buckets(plan)
-    expected = {f"acme-{env}-dr-{role}" for role in (*REPLICATED, "search-snapshots")}
+    expected = {f"acme-{env}-dr-{role}" for role in (*REPLICATED, "search-snapshots", "access-logs")}
     assert set(buckets) == expected, f"dr/{env}: DR buckets must be {sorted(expected)}, got {sorted(buckets)}"
+    log_bucket = buckets[f"acme-{env}-dr-access-logs"]
     for bucket in buckets.values():
         ref = f"(known after apply: {bucket.name}.id)"
 
@@ -264,6 +265,22 @@ def test_dr_buckets_are_hardened(layer_plan, env: str) -> None:
         assert versioning.inputs["versioningConfiguration"]["status"] == "Enabled", f"{bucket.name}: must be versioned"
         sse = on_bucket("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
         default = sse.inputs["rules"][0]["applyServerSideEncryptionByDefault"]
+        lifecycle = {r["id"]: r for r in on_bucket("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]}
+        assert lifecycle["expire-noncurrent-versions"]["noncurrentVersionExpiration"] == {"noncurrentDays": 30}, (
+            f"{bucket.name}: deleted or overwritten objects leave the DR copy after 30 days (erasure reaches DR)"
+        )
+        assert lifecycle["abort-incomplete-multipart-uploads"]["status"] == "Enabled", f"{bucket.name}: incomplete uploads are cleaned up"
+        if bucket is log_bucket:
+            assert default == {"sseAlgorithm": "AES256"}, f"{bucket.name}: SSE-S3, the only encryption S3 access logging can write"
+            assert lifecycle["expire-current-versions"]["expiration"] == {"days": 365 if env == "prod" else 90}, f"{bucket.name}: logs kept as long as the other logs"
+            delivery = [s for s in json.loads(on_bucket("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])["Statement"] if s["Effect"] == "Allow"]
+            assert [s["Principal"] for s in delivery] == [{"Service": "logging.s3.amazonaws.com"}], f"{bucket.name}: only S3 log delivery writes"
+            assert delivery[0]["Condition"]["ArnLike"] == {"aws:SourceArn": f"arn:aws:s3:::acme-{env}-*"}, f"{bucket.name}: from this environment's buckets"
+            assert not [r for r in of_type(plan, "aws:s3/bucketLogging:BucketLogging") if r.inputs["bucket"] == ref], f"{bucket.name}: does not log into itself"
+            assert bucket.protect is platform().is_production(env), f"{bucket.name}: protected in production only"
+            continue
+        logging = on_bucket("aws:s3/bucketLogging:BucketLogging")
+        assert logging.inputs["targetBucket"] == log_bucket.inputs["bucket"], f"{bucket.name}: logs into the DR access-log bucket"
         assert default == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key_arn("buckets")}, f"{bucket.name}: SSE-KMS with the DR buckets key"
         block = on_bucket("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
         for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
@@ -507,6 +524,7 @@ NOT_TAGGABLE = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketVersioning:BucketVersioning", "aws:sqs/queuePolicy:QueuePolicy",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLogging:BucketLogging",
 }
 
 
