@@ -69,11 +69,13 @@ def fluent_bit(log_group_arn: str) -> str:
     )
 
 
-def external_secrets(secret_arns: list[str]) -> str:
-    """External Secrets Operator: read only the secrets this layer syncs into the cluster."""
+def external_secrets(secret_arns: list[str], key_arn: str, region: str) -> str:
+    """External Secrets Operator: read only the secrets this layer syncs into the cluster, decrypting through Secrets Manager only."""
     return document(
         {"Sid": "ReadSyncedSecrets", "Effect": "Allow", "Resource": sorted(secret_arns),
          "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]},
+        {"Sid": "DecryptThroughSecretsManager", "Effect": "Allow", "Resource": key_arn, "Action": "kms:Decrypt",
+         "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}}},
     )
 
 

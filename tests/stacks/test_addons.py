@@ -15,7 +15,7 @@ from platformctl.config.stack_config import common_config
 from platformctl.config.stack_config.addons import CHARTS
 from platformctl.core.planning import build_plan
 from platformctl.plan.model import LayerPlan, PlanResource
-from tests.stacks.conftest import assert_platform_tags, fake_upstream, of_type, one_of_type, sample_platform
+from tests.stacks.conftest import assert_platform_tags, fake_upstream, named, of_type, one_of_type, sample_platform
 
 ENVS = ["dev", "prod"]
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -199,7 +199,10 @@ def test_irsa_policies_are_least_privilege(layer_plan, plan_of: str) -> None:
     assert [sorted(actions(s)) for s in logs] == [["logs:CreateLogStream", "logs:PutLogEvents"]], f"fluent-bit/{env}: only CreateLogStream and PutLogEvents"
     assert all(res.startswith(group_arn) for res in logs[0]["Resource"]), f"fluent-bit/{env}: only its own log group"
     secret_arns = sorted(f"(known after apply: secrets-{k}.arn)" for k in ("datadog", "kong-license"))
-    assert [s["Resource"] for s in by_name["external-secrets"]] == [secret_arns], f"external-secrets/{env}: may read only the synced secrets"
+    read, decrypt = by_name["external-secrets"]
+    assert read["Resource"] == secret_arns, f"external-secrets/{env}: may read only the synced secrets"
+    assert (decrypt["Action"], decrypt["Resource"]) == ("kms:Decrypt", "(known after apply: secrets-key.arn)"), f"external-secrets/{env}: decrypts with the secrets key only"
+    assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}}, f"external-secrets/{env}: through Secrets Manager only"
     alb = by_name["alb-controller"]
     for s in alb:
         if s["Sid"] in ("ChangeOwned", "CreateTagged", "TagOnCreate"):
@@ -381,7 +384,7 @@ def test_every_taggable_aws_resource_carries_the_platform_tags(layer_plan, env: 
     tags = common_config(sample_platform().platform, env)["tags"]
     # Kubernetes objects carry labels, not AWS tags; these AWS types take no tags.
     kubernetes = {r.type for r in plan.resources if r.type.startswith("kubernetes:")}
-    not_taggable = kubernetes | {"aws:cloudwatch/eventTarget:EventTarget", "aws:iam/rolePolicy:RolePolicy", "aws:sqs/queuePolicy:QueuePolicy"}
+    not_taggable = kubernetes | {"aws:cloudwatch/eventTarget:EventTarget", "aws:iam/rolePolicy:RolePolicy", "aws:sqs/queuePolicy:QueuePolicy", "aws:kms/alias:Alias"}
     checked = assert_platform_tags(plan, tags, not_taggable)
     assert checked >= 10, f"addons/{env}: expected at least 10 taggable AWS resources, checked {checked}"
 
@@ -418,3 +421,7 @@ def test_operator_secrets_and_container_logs_are_protected_in_production(layer_p
         assert r.protect is (env == "prod"), f"{r.name}: protect must be {env == 'prod'} in {env}"
     for r in of_type(plan, "aws:secretsmanager/secret:Secret"):
         assert r.inputs["recoveryWindowInDays"] == (30 if env == "prod" else 7), f"{r.name}: recovery window"
+    key = named(plan, "aws:kms/key:Key", "secrets-key")
+    assert key.inputs["enableKeyRotation"] is True and key.protect is (env == "prod"), f"{key.name}: rotated, protected in production"
+    for r in of_type(plan, "aws:secretsmanager/secret:Secret"):
+        assert r.inputs["kmsKeyId"] == f"(known after apply: {key.name}.arn)", f"{r.name}: encrypted with the add-ons' customer key, not the AWS-managed one"
