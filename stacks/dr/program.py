@@ -46,7 +46,7 @@ def program() -> None:
     key_roles = ["database", "buckets", "messaging"] + ([] if settings.cache_rebuildable else ["cache"])
     keys = DrKeys(
         "dr-keys",
-        DrKeysArgs(name_prefix=prefix, roles=key_roles, tags=tags),
+        DrKeysArgs(name_prefix=prefix, roles=key_roles, tags=tags, cloudfront_account_id=aws.get_caller_identity_output().account_id),
         opts=pulumi.ResourceOptions(provider=dr, protect=settings.production),
     )
     # The network layer's components, unchanged, on the DR CIDR (see DrNetwork).
@@ -129,7 +129,11 @@ def program() -> None:
     replicas = {
         role: DrBucket(
             f"dr-{role}",
-            DrBucketArgs(bucket_name=f"{prefix}-{role}", kms_key_arn=keys.arns["buckets"], tags=tags, log_bucket=access_logs.bucket_name),
+            DrBucketArgs(
+                bucket_name=f"{prefix}-{role}", kms_key_arn=keys.arns["buckets"], tags=tags, log_bucket=access_logs.bucket_name,
+                # The edge layer's distribution fails over to the DR assets (any distribution of this account, as on the primary).
+                extra_statements=[_cloudfront_read] if role == "assets" else [],
+            ),
             opts=pulumi.ResourceOptions(provider=dr, protect=settings.production),
         )
         for role in REPLICATED_BUCKETS
@@ -231,3 +235,11 @@ def _access_log_bucket(prefix: str, environment_prefix: str, retention_days: int
         ),
         opts=pulumi.ResourceOptions(provider=dr, protect=protect),
     )
+
+
+def _cloudfront_read(arn: str) -> pulumi.Output[dict]:
+    account = aws.get_caller_identity_output().account_id
+    return account.apply(lambda a: {
+        "Sid": "AllowCloudFrontOfThisAccountRead", "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
+        "Action": "s3:GetObject", "Resource": f"{arn}/*", "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudfront::{a}:distribution/*"}},
+    })

@@ -30,6 +30,7 @@ class EdgeSettings:
     price_class: str
     rate_limit_per_ip: int
     log_retention_days: int
+    failover_bucket_domain: str
     tags: dict[str, str]
 
     @property
@@ -51,6 +52,7 @@ def read_settings() -> EdgeSettings:
         rate_limit_per_ip=config.require_int("rateLimitPerIp"),
         # Audit evidence (SOC 2, HIPAA) looks back a year in production, as the other layers' logs.
         log_retention_days=365 if config.get_bool("production") else 90,
+        failover_bucket_domain=config.get("failoverBucketDomain") or "",  # empty: no DR region
         tags=dict(config.require_object("tags")),
     )
 
@@ -113,6 +115,7 @@ def program() -> None:
             bucket_regional_domain_name=data.get("assetsBucketRegionalDomainName"),
             price_class=settings.price_class,
             manage_bucket_policy=False,
+            failover_bucket_domain_name=settings.failover_bucket_domain or None,
             tags=tags,
         ),
     )

@@ -159,6 +159,7 @@ MUTATIONS: dict[str, Callable[[Plan], None]] = {
     "DR-005": _replication_unbounded,
     "DR-006": lambda p: drop(p, EKS, lambda r: r.region == p.dr_region),
     "DR-007": _incomplete_replica,
+    "DR-008": lambda p: find(p, "cloudfront/distribution:Distribution").inputs["defaultCacheBehavior"].update(targetOriginId="assets"),
     "LP-001": _admin_statement,
     "LP-002": lambda p: put(p, "iam/role:Role", assumeRolePolicy=json.dumps(
         {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]})),

@@ -270,6 +270,13 @@ def test_dr_buckets_are_hardened(layer_plan, env: str) -> None:
             f"{bucket.name}: deleted or overwritten objects leave the DR copy after 30 days (erasure reaches DR)"
         )
         assert lifecycle["abort-incomplete-multipart-uploads"]["status"] == "Enabled", f"{bucket.name}: incomplete uploads are cleaned up"
+        if bucket.inputs["bucket"].endswith("-dr-assets"):
+            reads = [s for s in json.loads(on_bucket("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])["Statement"] if s["Effect"] == "Allow"]
+            assert [(s["Principal"], s["Action"]) for s in reads] == [({"Service": "cloudfront.amazonaws.com"}, "s3:GetObject")], (
+                f"{bucket.name}: CloudFront may read the DR assets, its failover origin"
+            )
+            key = named(plan, "aws:kms/key:Key", "dr-keys-buckets")
+            assert "cloudfront.amazonaws.com" in key.inputs["policy"] and "kms:Decrypt" in key.inputs["policy"], f"{key.name}: CloudFront decrypts the DR assets"
         if bucket is log_bucket:
             assert default == {"sseAlgorithm": "AES256"}, f"{bucket.name}: SSE-S3, the only encryption S3 access logging can write"
             assert lifecycle["expire-current-versions"]["expiration"] == {"days": 365 if env == "prod" else 90}, f"{bucket.name}: logs kept as long as the other logs"

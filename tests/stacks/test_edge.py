@@ -107,12 +107,22 @@ def test_distribution_serves_the_assets_bucket_through_origin_access_control(lay
     assert oac.inputs["signingBehavior"] == "always", f"{oac.name}: origin access control must always sign"
     assert oac.inputs["signingProtocol"] == "sigv4", f"{oac.name}: origin access control must sign with sigv4"
     assert oac.inputs["originAccessControlOriginType"] == "s3", f"{oac.name}: the origin is S3"
-    (origin,) = dist.inputs["origins"]
+    origin = dist.inputs["origins"][0]
     assert origin["domainName"] == "(known after apply: data.assetsBucketRegionalDomainName)", f"{dist.name}: origin must be the data layer's assets bucket"
     assert origin["originAccessControlId"] == marker(oac, "id"), f"{dist.name}: origin must use origin access control"
     assert "s3OriginConfig" not in origin or not origin["s3OriginConfig"].get("originAccessIdentity"), f"{dist.name}: no legacy OAI"
     behaviour = dist.inputs["defaultCacheBehavior"]
-    assert behaviour["targetOriginId"] == origin["originId"], f"{dist.name}: default behaviour must target the assets origin"
+    if env == "dev":  # no DR region in dev: one origin
+        assert len(dist.inputs["origins"]) == 1 and not dist.inputs.get("originGroups"), f"{dist.name}: dev has no DR copy to fail over to"
+        assert behaviour["targetOriginId"] == origin["originId"], f"{dist.name}: default behaviour must target the assets origin"
+    else:
+        dr_origin = dist.inputs["origins"][1]
+        assert dr_origin["domainName"] == f"acme-{env}-dr-assets.s3.eu-central-1.amazonaws.com", f"{dist.name}: the DR origin is the dr layer's assets replica"
+        assert dr_origin["originAccessControlId"] == marker(oac, "id"), f"{dist.name}: the DR origin is signed too"
+        (group,) = dist.inputs["originGroups"]
+        assert [m["originId"] for m in group["members"]] == ["assets", "assets-dr"], f"{dist.name}: primary first, DR second"
+        assert set(group["failoverCriteria"]["statusCodes"]) >= {500, 502, 503, 504}, f"{dist.name}: fails over on server errors"
+        assert behaviour["targetOriginId"] == group["originId"], f"{dist.name}: default behaviour must target the failover group"
     assert behaviour["viewerProtocolPolicy"] in {"redirect-to-https", "https-only"}, f"{dist.name}: viewers must be on HTTPS"
     assert set(behaviour["allowedMethods"]) <= {"GET", "HEAD", "OPTIONS"}, f"{dist.name}: static assets are read-only"
 

@@ -13,10 +13,21 @@ _DATA_TYPES = ("aws:s3/bucket:Bucket", "aws:rds/instance:Instance", "aws:elastic
                "aws:cloudwatch/logGroup:LogGroup")
 
 
+# AWS delivers CloudFront-scope WAF logs and Route53 query logs only to CloudWatch Logs in us-east-1: the one
+# place outside the platform's regions where data (client IPs, queried names) may be kept. Disclosed in the report.
+_GLOBAL_LOG_REGION = "us-east-1"
+_GLOBAL_LOG_GROUPS = ("aws-waf-logs-", "/aws/route53/")
+
+
+def _global_edge_log(resource: ResourceView) -> bool:
+    return (resource.region == _GLOBAL_LOG_REGION and resource.type == "aws:cloudwatch/logGroup:LogGroup"
+            and str(resource.inputs.get("name", "")).startswith(_GLOBAL_LOG_GROUPS))
+
+
 def _regions(resources: Sequence[ResourceView], context: PolicyContext) -> Iterable[Outcome]:
     allowed = {context.primary_region, context.dr_region}
     for resource in resources:
-        if resource.type not in _DATA_TYPES or resource.region is None:
+        if resource.type not in _DATA_TYPES or resource.region is None or _global_edge_log(resource):
             continue
         yield resource, None if resource.region in allowed else f"keeps data in {resource.region}, outside {' and '.join(sorted(allowed))}"
 

@@ -155,6 +155,16 @@ def _complete_replica(resources: Sequence[ResourceView], context: PolicyContext)
         yield replica, f"a promoted replica would lack {' and '.join(missing)}" if missing else None
 
 
+def _cdn_failover(resources: Sequence[ResourceView], context: PolicyContext) -> Iterable[Outcome]:
+    for distribution in of_types(resources, "aws:cloudfront/distribution:Distribution"):
+        origins = {o.get("originId"): str(o.get("domainName", "")) for o in distribution.inputs.get("origins") or []}
+        target = get(distribution.inputs, "defaultCacheBehavior.targetOriginId")
+        groups = {g.get("originId"): [m.get("originId") for m in g.get("members") or []] for g in distribution.inputs.get("originGroups") or []}
+        members = groups.get(target, [])
+        in_dr = [m for m in members if f".{context.dr_region}." in origins.get(m, "")]
+        yield distribution, None if in_dr else "serves from one region: no origin group falls back to the DR region's copy"
+
+
 _TYPES_DB = (DATABASE,)
 RULES = (
     Rule("DR-001", "Every production database has a replica in the DR region", _DR, Severity.MANDATORY, _TYPES_DB,
@@ -174,7 +184,11 @@ RULES = (
          check_stack=_rpo, production_only=True),
     Rule("DR-006", "A standby in the DR region meets the RTO in platform.yaml", _DR, Severity.MANDATORY, (CLUSTER,),
          "Keep the pilot-light cluster in the DR region, or raise dr.rto_minutes to 30 or more.", check_stack=_rto, production_only=True),
-    Rule("DR-007", "The DR database replica could serve as a complete primary", _DR, Severity.ADVISORY, _TYPES_DB,
+    Rule("DR-007", "The DR database replica could serve as a complete primary", _DR, Severity.MANDATORY, _TYPES_DB,
          "Make the DR replica Multi-AZ with enhanced monitoring, like the primary.", check_stack=_complete_replica,
          production_only=True, checkov=("CKV_AWS_157", "CKV_AWS_118")),
+    Rule("DR-008", "CloudFront falls back to the DR region's copy of the assets", _DR, Severity.MANDATORY,
+         ("aws:cloudfront/distribution:Distribution",),
+         "Give the distribution an origin group of the primary bucket and its DR replica, and target the group.",
+         check_stack=_cdn_failover, production_only=True, checkov=("CKV_AWS_310",)),
 )

@@ -110,7 +110,7 @@ RULES = (
          "Set kmsMasterKeyId (the messaging key) or sqsManagedSseEnabled=True.", check=_sqs_encrypted, checkov=("CKV_AWS_27",)),
     Rule("EAR-010", "KMS keys rotate automatically", _AT_REST, Severity.MANDATORY, ("aws:kms/key:Key",),
          "Set enableKeyRotation=True on the key.", check=_key_rotation, checkov=("CKV_AWS_7",)),
-    Rule("EAR-011", "Secrets Manager secrets use a customer-managed KMS key", _AT_REST, Severity.ADVISORY,
+    Rule("EAR-011", "Secrets Manager secrets use a customer-managed KMS key", _AT_REST, Severity.MANDATORY,
          ("aws:secretsmanager/secret:Secret",), "Set kmsKeyId on the secret to a platform key (the add-ons' secrets key).",
          check=_kms_key_input("kmsKeyId", "a secret kept"), checkov=("CKV_AWS_149",)),
     Rule("EAR-012", "Node volumes are encrypted", _AT_REST, Severity.MANDATORY,

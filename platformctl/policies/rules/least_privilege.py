@@ -84,7 +84,7 @@ def _mfa(_: str, inputs: Mapping[str, Any]) -> str | None:
 RULES = (
     Rule("LP-001", "No IAM statement allows * on *", _LEAST, Severity.MANDATORY, _POLICY_TYPES,
          "Name the actions and resources the role needs.", check=_no_star_on_star, checkov=("CKV_AWS_62", "CKV_AWS_63")),
-    Rule("LP-002", "No role trusts a whole account", _LEAST, Severity.ADVISORY, ("aws:iam/role:Role",),
+    Rule("LP-002", "No role trusts a whole account", _LEAST, Severity.MANDATORY, ("aws:iam/role:Role",),
          "Trust the named role that needs it (e.g. platform-admin), never arn:aws:iam::<account>:root or *.", check=_trust_not_account_root,
          checkov=("CKV_AWS_60",)),
     Rule("LP-003", "IRSA roles trust one service account", _LEAST, Severity.MANDATORY, ("aws:iam/role:Role",),
