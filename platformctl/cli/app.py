@@ -9,7 +9,7 @@ import typer
 
 from platformctl import __version__
 from platformctl.cli import boundary
-from platformctl.cli.commands import dev, doctor, init, new_service, plan
+from platformctl.cli.commands import dev, doctor, init, new_service, plan, policy
 from platformctl.config.env_vars import TRACEBACK
 
 app = typer.Typer(
@@ -48,6 +48,7 @@ app.command("plan")(plan.plan)
 app.command("doctor")(doctor.doctor)
 app.command("new-service")(new_service.new_service)
 app.command("dev")(dev.dev)
+app.add_typer(policy.app, name="policy")
 
 
 def main(argv: list[str] | None = None) -> None:

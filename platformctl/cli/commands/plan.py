@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
 
 from platformctl.cli import console
+from platformctl.cli.commands.policy import PolicyLevelOption
 from platformctl.cli.options import JsonOption, PlatformFileOption
 
 
@@ -16,16 +18,20 @@ def plan(
     json_output: bool = JsonOption,
     out: Path | None = typer.Option(None, "--out", "-o", help="Also write the plan document (JSON) to this file.", dir_okay=False),
     platform_file: Path | None = PlatformFileOption,
+    policy_level: str = PolicyLevelOption,
 ) -> None:
     """Show every resource `platformctl up` would create, without AWS or the Pulumi CLI.
 
     The stack programs run on Pulumi's mock runtime; values only the cloud knows are shown as
     "(known after apply: …)". With no platform.yaml here, the built-in sample platform is planned.
+    Every policy rule judges the plan; a mandatory failure exits 4 unless --policy-level advisory.
     """
     from platformctl.config.loader import load_platform
     from platformctl.core.planning import build_plan, check_environment
+    from platformctl.core.policy_check import parse_level
     from platformctl.plan.files import write_plan
 
+    level = parse_level(policy_level)
     stderr = console.err()
     loaded = load_platform(platform_file, cwd=Path.cwd())
     if loaded.is_sample:
@@ -46,10 +52,14 @@ def plan(
 
         result = build_plan(loaded=loaded, env=env, layers=layer or None, on_progress=progress)
 
+    from platformctl.cli import policy_view
+    from platformctl.core.policy_check import check_plan, enforce
+
+    verdicts = check_plan(plan=result, loaded=loaded, today=date.today())
     if out is not None:
         write_plan(result, out)
     if json_output:
-        console.write_data(result.to_json())
+        console.write_data(policy_view.plan_with_verdicts(result, verdicts))
     else:
         from platformctl.cli.plan_view import layer_tree, summary_table
 
@@ -57,6 +67,7 @@ def plan(
         for layer_plan in result.layers:
             stdout.print(layer_tree(layer_plan))
         stdout.print(summary_table(result))
+        policy_view.show(stdout, verdicts)
     if out is not None:
         stderr.print(f"Wrote the plan to {out}.")
     # `up` is not a command yet: point at what applies a layer today.
@@ -64,3 +75,4 @@ def plan(
         "Next: review it; `platformctl doctor` checks what applying it needs (AWS credentials, the Pulumi CLI), "
         "and each layer applies with `cd stacks/<layer> && pulumi up`."
     )
+    enforce(verdicts, level)
