@@ -76,7 +76,8 @@ def test_policy_check_json_lists_failures_first(capsys: pytest.CaptureFixture[st
 
 def test_a_waiver_in_platform_yaml_shows_in_the_verdict(capsys: pytest.CaptureFixture[str], public_database_plan: Path) -> None:
     (public_database_plan.parent / "platform.yaml").write_text(
-        sample_text() + "policies:\n  waivers:\n    - {rule: NET-004, resource: postgres-primary, reason: vendor migration until the cut-over, expires: 2999-01-01}\n"
+        sample_text() + "policies:\n  waivers:\n"
+        "    - {rule: NET-004, resource: postgres-primary, reason: vendor migration until the cut-over, expires: 2999-01-01}\n"
     )
     result = run(capsys, "policy", "check", str(public_database_plan), "--json")
     assert result.code == 0, result.stderr
