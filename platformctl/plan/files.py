@@ -11,7 +11,12 @@ from platformctl.plan.model import Plan
 
 
 def write_plan(plan: Plan, path: Path) -> None:
-    """Write the plan's JSON to path atomically (a temporary file renamed into place).
+    """Write the plan's JSON to path atomically (a temporary file renamed into place)."""
+    write_text(plan.to_json(), path)
+
+
+def write_text(text: str, path: Path) -> None:
+    """Write a plan document (any format) to path atomically (a temporary file renamed into place).
 
     Raises:
         UsageError: the folder does not exist or is not writable.
@@ -22,7 +27,7 @@ def write_plan(plan: Plan, path: Path) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=".plan-", suffix=".json", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(plan.to_json())
+            handle.write(text)
         os.replace(tmp, path)
     except OSError as exc:
         raise UsageError(f"Cannot write {path}: {exc.strerror}.", hint="Pass an --out path in a writable folder.") from None

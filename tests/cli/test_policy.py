@@ -115,3 +115,16 @@ def test_plan_exits_4_on_a_mandatory_failure_and_advisory_reports_it(capsys: pyt
 def test_a_bad_policy_level_is_refused_before_planning(capsys: pytest.CaptureFixture[str], in_tmp: Path) -> None:
     result = run(capsys, "plan", "--policy-level", "strict")
     assert result.code == 2 and "not a policy level" in result.stderr and "planning" not in result.stderr
+
+
+def test_plan_exports_the_terraform_plan_shape(capsys: pytest.CaptureFixture[str], in_tmp: Path) -> None:
+    result = run(capsys, "plan", "--env", "dev", "--layer", "messaging", "--format", "terraform-plan", "--out", "tf.json")
+    assert result.code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["format_version"] == "1.2" and (in_tmp / "tf.json").read_text() == result.stdout
+    assert {c["type"] for c in document["resource_changes"]} >= {"aws_sqs_queue", "aws_sns_topic"}
+
+
+def test_an_unknown_format_is_refused(capsys: pytest.CaptureFixture[str], in_tmp: Path) -> None:
+    result = run(capsys, "plan", "--format", "hcl")
+    assert result.code == 2 and "not a plan format" in result.stderr

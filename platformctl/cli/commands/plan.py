@@ -19,6 +19,10 @@ def plan(
     out: Path | None = typer.Option(None, "--out", "-o", help="Also write the plan document (JSON) to this file.", dir_okay=False),
     platform_file: Path | None = PlatformFileOption,
     policy_level: str = PolicyLevelOption,
+    output_format: str = typer.Option(
+        "plan", "--format", help="plan: platformctl's plan document; terraform-plan: the shape of `terraform show -json`, for checkov, trivy, conftest "
+        "and infracost (stdout and --out).",
+    ),
 ) -> None:
     """Show every resource `platformctl up` would create, without AWS or the Pulumi CLI.
 
@@ -29,9 +33,12 @@ def plan(
     from platformctl.config.loader import load_platform
     from platformctl.core.planning import build_plan, check_environment
     from platformctl.core.policy_check import parse_level
+    from platformctl.errors import UsageError
     from platformctl.plan.files import write_plan
 
     level = parse_level(policy_level)
+    if output_format not in ("plan", "terraform-plan"):
+        raise UsageError(f"'{output_format}' is not a plan format.", hint="Use --format plan or --format terraform-plan.")
     stderr = console.err()
     loaded = load_platform(platform_file, cwd=Path.cwd())
     if loaded.is_sample:
@@ -56,18 +63,23 @@ def plan(
     from platformctl.core.policy_check import check_plan, enforce
 
     verdicts = check_plan(plan=result, loaded=loaded, today=date.today())
-    if out is not None:
-        write_plan(result, out)
-    if json_output:
-        console.write_data(policy_view.plan_with_verdicts(result, verdicts))
-    else:
-        from platformctl.cli.plan_view import layer_tree, summary_table
+    if output_format == "terraform-plan":
+        from platformctl.plan.terraform_export import write_terraform_plan
 
-        stdout = console.out()
-        for layer_plan in result.layers:
-            stdout.print(layer_tree(layer_plan))
-        stdout.print(summary_table(result))
-        policy_view.show(stdout, verdicts)
+        write_terraform_plan(result, out, console.write_data)
+    else:
+        if out is not None:
+            write_plan(result, out)
+        if json_output:
+            console.write_data(policy_view.plan_with_verdicts(result, verdicts))
+        else:
+            from platformctl.cli.plan_view import layer_tree, summary_table
+
+            stdout = console.out()
+            for layer_plan in result.layers:
+                stdout.print(layer_tree(layer_plan))
+            stdout.print(summary_table(result))
+            policy_view.show(stdout, verdicts)
     if out is not None:
         stderr.print(f"Wrote the plan to {out}.")
     # `up` is not a command yet: point at what applies a layer today.
