@@ -128,3 +128,15 @@ def test_plan_exports_the_terraform_plan_shape(capsys: pytest.CaptureFixture[str
 def test_an_unknown_format_is_refused(capsys: pytest.CaptureFixture[str], in_tmp: Path) -> None:
     result = run(capsys, "plan", "--format", "hcl")
     assert result.code == 2 and "not a plan format" in result.stderr
+
+
+def test_plan_writes_the_compliance_report(capsys: pytest.CaptureFixture[str], in_tmp: Path) -> None:
+    result = run(capsys, "plan", "--env", "dev", "--layer", "messaging", "--report", "r.md")
+    assert result.code == 0, result.stderr
+    assert "Wrote the compliance report to r.md" in result.stderr
+    assert "# Compliance report: acme dev" in (in_tmp / "r.md").read_text()
+
+
+def test_a_report_name_that_is_not_md_or_html_is_refused_before_planning(capsys: pytest.CaptureFixture[str], in_tmp: Path) -> None:
+    result = run(capsys, "plan", "--report", "r.pdf")
+    assert result.code == 2 and ".md or .html" in result.stderr and "planning" not in result.stderr and not (in_tmp / "r.pdf").exists()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import typer
@@ -18,6 +18,9 @@ def plan(
     json_output: bool = JsonOption,
     out: Path | None = typer.Option(None, "--out", "-o", help="Also write the plan document (JSON) to this file.", dir_okay=False),
     platform_file: Path | None = PlatformFileOption,
+    report: Path | None = typer.Option(
+        None, "--report", help="Also write a compliance report (SOC 2, HIPAA 164.312, GDPR art. 32) to this .md or .html file.", dir_okay=False
+    ),
     policy_level: str = PolicyLevelOption,
     output_format: str = typer.Option(
         "plan", "--format", help="plan: platformctl's plan document; terraform-plan: the shape of `terraform show -json`, for checkov, trivy, conftest "
@@ -39,6 +42,10 @@ def plan(
     level = parse_level(policy_level)
     if output_format not in ("plan", "terraform-plan"):
         raise UsageError(f"'{output_format}' is not a plan format.", hint="Use --format plan or --format terraform-plan.")
+    if report is not None:
+        from platformctl.policies.compliance_report import report_format
+
+        report_format(report)
     stderr = console.err()
     loaded = load_platform(platform_file, cwd=Path.cwd())
     if loaded.is_sample:
@@ -80,6 +87,11 @@ def plan(
                 stdout.print(layer_tree(layer_plan))
             stdout.print(summary_table(result))
             policy_view.show(stdout, verdicts)
+    if report is not None:
+        from platformctl.policies.compliance_report import write_report
+
+        write_report(result, verdicts, report, generated=datetime.now(UTC))
+        stderr.print(f"Wrote the compliance report to {report}.")
     if out is not None:
         stderr.print(f"Wrote the plan to {out}.")
     # `up` is not a command yet: point at what applies a layer today.
