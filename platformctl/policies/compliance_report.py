@@ -92,7 +92,8 @@ def render_html(plan: Plan, report: PolicyReport, *, generated: datetime) -> str
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(render_markdown(plan, report, generated=generated))
     style = "body{font-family:sans-serif;max-width:70em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #999}"
     title = html.escape(f"Compliance report: {plan.organisation} {plan.environment}")
-    return f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title><style>{style}</style></head>\n<body>\n{body}</body></html>\n"
+    head = f"<head><meta charset=\"utf-8\"><title>{title}</title><style>{style}</style></head>"
+    return f"<!doctype html>\n<html lang=\"en\">{head}\n<body>\n{body}</body></html>\n"
 
 
 def report_format(path: Path) -> str:
