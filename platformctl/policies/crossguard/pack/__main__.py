@@ -9,7 +9,7 @@ from pathlib import Path
 # The pack is a folder inside the installed platformctl package; its rules are imported from there.
 sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
 
-from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy, StackValidationPolicy
+from pulumi_policy import EnforcementLevel, Policy, PolicyPack, ResourceValidationPolicy, StackValidationPolicy
 
 from platformctl.config.env_vars import POLICY_CONTEXT
 from platformctl.policies.crossguard.validators import context_from_env, policy_specs
