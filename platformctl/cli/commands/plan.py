@@ -37,7 +37,7 @@ def plan(
     from platformctl.core.planning import build_plan, check_environment
     from platformctl.core.policy_check import parse_level
     from platformctl.errors import UsageError
-    from platformctl.plan.files import write_plan
+    from platformctl.plan.files import write_text
 
     level = parse_level(policy_level)
     if output_format not in ("plan", "terraform-plan"):
@@ -75,10 +75,12 @@ def plan(
 
         write_terraform_plan(result, out, console.write_data)
     else:
+        # One document for --out and --json: the plan with its verdicts (a plan reader ignores "policy").
+        document = policy_view.plan_with_verdicts(result, verdicts)
         if out is not None:
-            write_plan(result, out)
+            write_text(document, out)
         if json_output:
-            console.write_data(policy_view.plan_with_verdicts(result, verdicts))
+            console.write_data(document)
         else:
             from platformctl.cli.plan_view import layer_tree, summary_table
 
