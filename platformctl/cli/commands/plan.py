@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import typer
 
-from platformctl.cli import console
+from platformctl.cli import console, plan_outputs
 from platformctl.cli.commands.policy import PolicyLevelOption
 from platformctl.cli.options import JsonOption, PlatformFileOption
 
@@ -36,16 +36,9 @@ def plan(
     from platformctl.config.loader import load_platform
     from platformctl.core.planning import build_plan, check_environment
     from platformctl.core.policy_check import parse_level
-    from platformctl.errors import UsageError
-    from platformctl.plan.files import write_text
 
     level = parse_level(policy_level)
-    if output_format not in ("plan", "terraform-plan"):
-        raise UsageError(f"'{output_format}' is not a plan format.", hint="Use --format plan or --format terraform-plan.")
-    if report is not None:
-        from platformctl.policies.compliance_report import report_format
-
-        report_format(report)
+    plan_outputs.check_options(output_format, report)
     stderr = console.err()
     loaded = load_platform(platform_file, cwd=Path.cwd())
     if loaded.is_sample:
@@ -66,36 +59,10 @@ def plan(
 
         result = build_plan(loaded=loaded, env=env, layers=layer or None, on_progress=progress)
 
-    from platformctl.cli import policy_view
     from platformctl.core.policy_check import check_plan, enforce
 
     verdicts = check_plan(plan=result, loaded=loaded, today=date.today())
-    if output_format == "terraform-plan":
-        from platformctl.plan.terraform_export import write_terraform_plan
-
-        write_terraform_plan(result, out, console.write_data)
-    else:
-        # One document for --out and --json: the plan with its verdicts (a plan reader ignores "policy").
-        document = policy_view.plan_with_verdicts(result, verdicts)
-        if out is not None:
-            write_text(document, out)
-        if json_output:
-            console.write_data(document)
-        else:
-            from platformctl.cli.plan_view import layer_tree, summary_table
-
-            stdout = console.out()
-            for layer_plan in result.layers:
-                stdout.print(layer_tree(layer_plan))
-            stdout.print(summary_table(result))
-            policy_view.show(stdout, verdicts)
-    if report is not None:
-        from platformctl.policies.compliance_report import write_report
-
-        write_report(result, verdicts, report, generated=datetime.now(UTC))
-        stderr.print(f"Wrote the compliance report to {report}.")
-    if out is not None:
-        stderr.print(f"Wrote the plan to {out}.")
+    plan_outputs.emit(result, verdicts, output_format=output_format, json_output=json_output, out=out, report=report)
     # `up` is not a command yet: point at what applies a layer today.
     stderr.print(
         "Next: review it; `platformctl doctor` checks what applying it needs (AWS credentials, the Pulumi CLI), "
