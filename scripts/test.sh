@@ -20,6 +20,9 @@ fi
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.lock
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+# The CrossGuard pack's SDK, for the test of its entry point; --no-deps: it pins protobuf 5.29, the lock holds 6
+# (the pack's own venv, made by the Pulumi CLI, gets its pins; here only its policy classes are exercised).
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -r platformctl/policies/crossguard/pack/requirements.txt
 
 # Gates before any test: a lint or type error fails CI at once (config in pyproject.toml).
 .venv/bin/ruff check .

@@ -20,6 +20,7 @@ from platformctl.cli.commands import (
     new_service,
     outputs,
     plan,
+    policy,
     preview,
     refresh,
     render,
@@ -89,6 +90,7 @@ app.command("render")(render.render)
 app.command("deploy")(deploy.deploy)
 app.command("history")(history.history)
 app.command("rollback")(rollback.rollback)
+app.add_typer(policy.app, name="policy")
 
 
 def main(argv: list[str] | None = None, *, wiring: Wiring | None = None) -> None:

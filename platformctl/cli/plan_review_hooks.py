@@ -10,7 +10,7 @@ from platformctl.core.plan_review import PlanReview
 from platformctl.errors import ExitCode, UsageError
 from platformctl.plan.model import Plan
 
-FORMATS = ("text", "markdown")
+FORMATS = ("text", "markdown", "terraform-plan")
 
 
 def check_review_options(*, env: str, cost_only: bool, compare: Path | None, diagram: Path | None, output_format: str, json_output: bool) -> Plan | None:
@@ -20,7 +20,9 @@ def check_review_options(*, env: str, cost_only: bool, compare: Path | None, dia
     if output_format not in FORMATS:
         raise UsageError(f"There is no --format {output_format!r}.", hint=f"Choose one of: {', '.join(FORMATS)}.")
     if json_output and output_format != "text":
-        raise UsageError("--json and --format markdown both choose what is printed.", hint="Pass one of them.")
+        raise UsageError(f"--json and --format {output_format} both choose what is printed.", hint="Pass one of them.")
+    if output_format == "terraform-plan" and (cost_only or compare is not None):
+        raise UsageError("--format terraform-plan exports the plan alone.", hint="Leave out --cost-only and --compare.")
     if cost_only and compare is not None:
         raise UsageError("--cost-only and --compare cannot be combined.", hint="The diff of --compare already shows the cost delta.")
     return check_review_inputs(plan_env=env, compare_with=compare, diagram=diagram)

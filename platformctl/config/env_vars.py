@@ -6,6 +6,7 @@ PLATFORM_FILE = "PLATFORMCTL_PLATFORM_FILE"  # path of platform.yaml
 STATE_URL = "PLATFORMCTL_STATE_URL"  # Pulumi backend: s3://bucket?region=… (what bootstrap makes) or file:///dir
 SECRETS_PROVIDER = "PLATFORMCTL_SECRETS_PROVIDER"  # Pulumi secrets: awskms://alias/…?region=…; unset: passphrase (PULUMI_CONFIG_PASSPHRASE)
 WORK_DIR = "PLATFORMCTL_WORK_DIR"  # where each run's per-layer working folders go (default: the system temp folder)
+POLICY_CONTEXT = "PLATFORMCTL_POLICY_CONTEXT"  # JSON policy context the CrossGuard pack judges a stack by
 # Standard variables keep their standard meaning.
 AWS_PROFILE = "AWS_PROFILE"
 AWS_REGION = "AWS_REGION"

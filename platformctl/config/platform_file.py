@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 import keyword
 import re
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -15,6 +16,9 @@ from platformctl.config.instance_types import instance_type_problem
 DNS_LABEL = r"^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"
 DnsLabel = Annotated[str, Field(pattern=DNS_LABEL, description="lower-case DNS label, at most 40 characters")]
 DOMAIN = r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+
+AUDIT_LOG_DAYS = 365
 
 
 def _refuse_repeats(what: str, names: list[str], why: str) -> None:
@@ -55,7 +59,7 @@ class NetworkSize(_Strict):
     dr_cidr: str = Field(description="VPC CIDR in the DR region; must not overlap any other.")
     azs: int = Field(3, ge=2, le=3, description="Availability zones (prod must use 3).")
     nat_gateways: int = Field(1, ge=1, le=3, description="NAT gateways: one per AZ in prod, one in dev.")
-    flow_log_retention_days: int = Field(90, ge=1, le=3653)
+    flow_log_retention_days: int = Field(90, ge=1, le=3653, description="Default: 365 in production (audit evidence), 90 elsewhere.")
 
     @field_validator("cidr", "dr_cidr")
     @classmethod
@@ -113,7 +117,7 @@ class ClusterSize(_Strict):
     node_groups: list[NodeGroup] = Field(default_factory=lambda: [NodeGroup(name="general")], min_length=1)
     admin_role_name: str = Field("platform-admin", description="IAM role granted cluster admin through an access entry.")
     autoscaler: Literal["karpenter", "cluster-autoscaler"] = "karpenter"
-    log_retention_days: int = Field(90, ge=1, le=3653)
+    log_retention_days: int = Field(90, ge=1, le=3653, description="Control-plane and container logs. Default: 365 in production, 90 elsewhere.")
 
     @field_validator("node_groups")
     @classmethod
@@ -364,6 +368,20 @@ class Addons(_Strict):
     deployers_group: str = Field("platform:app-deployers", description="Kubernetes group allowed to deploy into app namespaces.")
 
 
+class PolicyWaiver(_Strict):
+    """One accepted exception to a policy rule: for one resource, with a reason, until a date."""
+
+    rule: str = Field(pattern=r"^[A-Z]+-[0-9]{3}$", description="The rule id, as `platformctl policy list` shows it.")
+    resource: str = Field(min_length=1, description="The resource's logical name in the plan.")
+    reason: str = Field(min_length=10, description="Why the exception is accepted, for the auditor.")
+    expires: date = Field(description="The last day the waiver holds; after it the rule fails again.")
+    environment: str | None = Field(None, description="Only this environment; every environment when unset.")
+
+
+class PolicySettings(_Strict):
+    waivers: list[PolicyWaiver] = Field(default_factory=list)
+
+
 class Platform(_Strict):
     """The whole of platform.yaml."""
 
@@ -378,6 +396,21 @@ class Platform(_Strict):
     edge: Edge = Field(default_factory=Edge)
     addons: Addons = Field(default_factory=Addons)
     environments: dict[str, Environment] = Field(min_length=1)
+    policies: PolicySettings = Field(default_factory=PolicySettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _production_log_retention(cls, data: Any) -> Any:
+        """SOC 2 and HIPAA evidence looks back a year: production keeps every log 365 days unless the file says otherwise."""
+        environments = data.get("environments") if isinstance(data, dict) else None
+        for name, env in (environments or {}).items() if isinstance(environments, dict) else ():
+            if not isinstance(env, dict) or not (env.get("production") if env.get("production") is not None else name == "prod"):
+                continue
+            if isinstance(env.get("network"), dict):
+                env["network"] = {"flow_log_retention_days": AUDIT_LOG_DAYS, **env["network"]}
+            if isinstance(env.get("cluster", {}), dict):
+                env["cluster"] = {"log_retention_days": AUDIT_LOG_DAYS, **env.get("cluster", {})}
+        return data
 
     @field_validator("environments")
     @classmethod

@@ -1,4 +1,10 @@
-"""Checks on platform.yaml that span fields: overlaps, production rules, DR feasibility, secrets."""
+"""Checks on platform.yaml that span fields: overlaps, AWS limits, DR feasibility, secrets.
+
+Controls (Multi-AZ, 30-day backups, DR copies, zone-spread data stores) are not checked here: they are
+policy rules over the plan (platformctl/policies/rules), so they hold whatever produced the plan. Only
+the inputs that the stack programs themselves refuse in production are refused here too, early and
+with the file's path (a 3-AZ network with a NAT per AZ, a private API endpoint).
+"""
 
 from __future__ import annotations
 
@@ -16,29 +22,32 @@ def check_platform(platform: Platform) -> list[Problem]:
     problems: list[Problem] = []
     problems += _overlapping_cidrs(platform)
     problems += _edge_environments(platform)
-    problems += _backup_copies(platform)
     problems += _messaging_names(platform)
     problems += _identity_names(platform)
     problems += _data_sizes(platform)
     problems += _addons_settings(platform)
-    problems += _cluster_endpoints(platform)
+    problems += _stack_preconditions(platform)
     for name, env in platform.environments.items():
-        base = ("environments", name)
-        if platform.is_production(name):
-            problems += _production_rules(base, env)
-        problems += _dr_feasibility(base, env)
+        problems += _dr_feasibility(("environments", name), env)
     problems += _dr_region_limits(platform)
     return problems
 
 
-def _cluster_endpoints(platform: Platform) -> list[Problem]:
-    """Production keeps the Kubernetes API private: reach it from the VPC (VPN, bastion, CI runners inside)."""
-    return [
-        (("environments", name, "cluster", "public_endpoint_cidrs"),
-         "production keeps the EKS API endpoint private: leave public_endpoint_cidrs empty and reach the API from inside the VPC")
-        for name, env in platform.environments.items()
-        if platform.is_production(name) and env.cluster.public_endpoint_cidrs
-    ]
+def _stack_preconditions(platform: Platform) -> list[Problem]:
+    """What stacks/network and stacks/cluster raise on in production, said with the path in platform.yaml."""
+    problems: list[Problem] = []
+    for name, env in platform.environments.items():
+        if not platform.is_production(name):
+            continue
+        base = ("environments", name)
+        if env.network.azs != 3:
+            problems.append(((*base, "network", "azs"), "production needs 3 availability zones"))
+        if env.network.nat_gateways != env.network.azs:
+            problems.append(((*base, "network", "nat_gateways"), "production needs one NAT gateway per AZ so one AZ's loss does not cut egress"))
+        if env.cluster.public_endpoint_cidrs:
+            problems.append(((*base, "cluster", "public_endpoint_cidrs"),
+                             "production keeps the EKS API endpoint private: leave public_endpoint_cidrs empty and reach the API from inside the VPC"))
+    return problems
 
 
 def _overlapping_cidrs(platform: Platform) -> list[Problem]:
@@ -52,33 +61,6 @@ def _overlapping_cidrs(platform: Platform) -> list[Problem]:
                 if net.overlaps(other):
                     problems.append((path, f"{net} overlaps {other} at {'.'.join(map(str, other_path))}: VPCs that may be peered or routed must not overlap"))
             seen.append((path, net))
-    return problems
-
-
-def _production_rules(base: tuple[Any, ...], env: Any) -> list[Problem]:
-    problems: list[Problem] = []
-    if env.network.azs != 3:
-        problems.append(((*base, "network", "azs"), "production needs 3 availability zones"))
-    if env.network.nat_gateways != env.network.azs:
-        problems.append(((*base, "network", "nat_gateways"), "production needs one NAT gateway per AZ so one AZ's loss does not cut egress"))
-    if env.backup.retention_days < 30:
-        problems.append((
-            (*base, "backup", "retention_days"),
-            f"{env.backup.retention_days} days is under the 30-day retention the architecture requires in production",
-        ))
-    if env.database.backup_retention_days < 30:
-        problems.append((
-            (*base, "database", "backup_retention_days"),
-            f"{env.database.backup_retention_days} days is under the 30-day retention the architecture requires in production",
-        ))
-    if not env.database.multi_az:
-        problems.append(((*base, "database", "multi_az"), "production PostgreSQL must be Multi-AZ"))
-    if not env.dr.enabled:
-        problems.append(((*base, "dr", "enabled"), "production must have the DR region (active-passive, RTO 4 h, RPO 1 h)"))
-    if env.search.enabled and env.search.instance_count < 3:
-        problems.append(((*base, "search", "instance_count"), "production OpenSearch needs at least 3 data nodes for zone awareness over 3 AZs"))
-    if env.cache.replicas_per_shard < 1:
-        problems.append(((*base, "cache", "replicas_per_shard"), "production Redis needs at least one replica per shard for automatic failover"))
     return problems
 
 
@@ -158,18 +140,6 @@ def _edge_environments(platform: Platform) -> list[Problem]:
         for name in getattr(platform.edge, key):
             if name not in platform.environments:
                 problems.append((("edge", key, name), f"there is no environment '{name}' (environments: {', '.join(platform.environments)})"))
-    return problems
-
-
-def _backup_copies(platform: Platform) -> list[Problem]:
-    """Production backups must be copied to the DR region: the daily copy is the DR copy of everything not replicated."""
-    problems: list[Problem] = []
-    for name, env in platform.environments.items():
-        if platform.is_production(name) and not env.backup.copy_to_dr:
-            problems.append((
-                ("environments", name, "backup", "copy_to_dr"),
-                "production backups must be copied to the DR region so a regional outage loses no backup",
-            ))
     return problems
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platformctl.config.loader import LoadedPlatform, load_platform
 from platformctl.config.stack_config import layer_config
@@ -12,6 +13,9 @@ from platformctl.engines.base import EventSink, LayerInput, PlanningEngine, igno
 from platformctl.engines.layers import with_dependencies
 from platformctl.errors import UsageError
 from platformctl.plan.model import Plan
+
+if TYPE_CHECKING:
+    from platformctl.policies.evaluate import PolicyReport
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class PlanRequest:
     layers: tuple[str, ...] = ()  # empty: every layer
     platform_file: Path | None = None  # None: ./platform.yaml, else the built-in sample
     cwd: Path = Path(".")
+    judge_on: date | None = None  # judge the plan by every policy rule, waivers as of this day (the clock's); None: do not
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class PlanOutcome:
 
     plan: Plan
     is_sample: bool
+    verdicts: PolicyReport | None = None
 
 
 def check_environment(loaded: LoadedPlatform, env: str) -> None:
@@ -75,7 +81,12 @@ def plan_platform(request: PlanRequest, *, engine: PlanningEngine, on_event: Eve
     """
     loaded = load_platform(request.platform_file, cwd=request.cwd)
     plan = build_plan(loaded=loaded, env=request.env, layers=list(request.layers) or None, engine=engine, on_event=on_event)
-    return PlanOutcome(plan=plan, is_sample=loaded.is_sample)
+    verdicts = None
+    if request.judge_on is not None:
+        from platformctl.core.policy_check import check_plan
+
+        verdicts = check_plan(plan=plan, loaded=loaded, today=request.judge_on)
+    return PlanOutcome(plan=plan, is_sample=loaded.is_sample, verdicts=verdicts)
 
 
 def build_plan(

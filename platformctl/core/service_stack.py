@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from platformctl.config.loader import LoadedPlatform, load_platform
 from platformctl.config.service_file import ServiceManifest, load_service
@@ -15,6 +16,9 @@ from platformctl.core.planning import check_environment, layer_inputs
 from platformctl.engines.base import EventSink, LayerInput, LayerResult, LifecycleEngine, PlanningEngine, ignore_events
 from platformctl.errors import PlatformctlError, UsageError
 from platformctl.plan.model import Plan
+
+if TYPE_CHECKING:
+    from platformctl.policies.evaluate import PolicyReport
 
 LifecycleFactory = Callable[[], LifecycleEngine]
 
@@ -42,6 +46,7 @@ class ServiceTarget:
 class ServicePlanOutcome:
     plan: Plan  # the same document as a layer plan, with the service's stack as its one layer
     is_sample: bool
+    verdicts: PolicyReport | None = None  # the rules that read single resources (a service stack is not the whole platform)
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,9 @@ def resolve(request: ServiceRequest) -> ServiceTarget:
     return ServiceTarget(loaded=loaded, manifest=manifest, stack=stack)
 
 
-def plan_service(request: ServiceRequest, *, engine: PlanningEngine, on_event: EventSink = ignore_events) -> ServicePlanOutcome:
+def plan_service(
+    request: ServiceRequest, *, engine: PlanningEngine, on_event: EventSink = ignore_events, judge_on: date | None = None
+) -> ServicePlanOutcome:
     """Plan what `service up` would create, offline: the layers it reads are planned first and feed its StackReferences.
 
     Returns:
@@ -111,7 +118,12 @@ def plan_service(request: ServiceRequest, *, engine: PlanningEngine, on_event: E
         source=f"{target.loaded.source} + {request.service_dir / 'service.yaml'}",
         layers=[p for p in plans if p.project == target.stack.project],
     )
-    return ServicePlanOutcome(plan=plan, is_sample=target.loaded.is_sample)
+    verdicts = None
+    if judge_on is not None:
+        from platformctl.core.policy_check import check_plan
+
+        verdicts = check_plan(plan=plan, loaded=target.loaded, today=judge_on, partial=True)
+    return ServicePlanOutcome(plan=plan, is_sample=target.loaded.is_sample, verdicts=verdicts)
 
 
 def apply_service(

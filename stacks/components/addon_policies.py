@@ -54,8 +54,10 @@ def external_dns(zone_name: str) -> str:
         {"Sid": "ChangeRecordsBelowZone", "Effect": "Allow", "Action": "route53:ChangeResourceRecordSets",
          "Resource": "arn:aws:route53:::hostedzone/*",
          "Condition": {"ForAllValues:StringLike": {"route53:ChangeResourceRecordSetsNormalizedRecordNames": [zone_name, f"*.{zone_name}"]}}},
-        {"Sid": "ListZonesAndRecords", "Effect": "Allow", "Resource": "*",
-         "Action": ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]},
+        # Records and tags are read per zone; only ListHostedZones has no resource to scope to.
+        {"Sid": "ListRecordsAndTags", "Effect": "Allow", "Resource": "arn:aws:route53:::hostedzone/*",
+         "Action": ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]},
+        {"Sid": "ListZones", "Effect": "Allow", "Resource": "*", "Action": "route53:ListHostedZones"},
     )
 
 
@@ -67,11 +69,13 @@ def fluent_bit(log_group_arn: str) -> str:
     )
 
 
-def external_secrets(secret_arns: list[str]) -> str:
-    """External Secrets Operator: read only the secrets this layer syncs into the cluster."""
+def external_secrets(secret_arns: list[str], key_arn: str, region: str) -> str:
+    """External Secrets Operator: read only the secrets this layer syncs into the cluster, decrypting through Secrets Manager only."""
     return document(
         {"Sid": "ReadSyncedSecrets", "Effect": "Allow", "Resource": sorted(secret_arns),
          "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]},
+        {"Sid": "DecryptThroughSecretsManager", "Effect": "Allow", "Resource": key_arn, "Action": "kms:Decrypt",
+         "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}}},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ class DrDatabaseReplicaArgs:
     backup_retention_days: int  # >= 7, for the replicated automated backups and the promoted replica
     tags: dict[str, str]
     create_replica: bool = True  # False: only automated backups are replicated (RPO of the last backup)
+    multi_az: bool = True  # the primary's: a promoted replica must survive a zone's loss as the primary does
+    monitoring_interval_seconds: int = 60  # enhanced monitoring, as on the primary
     deletion_protection: bool = False
     protect: bool = False
 
@@ -71,6 +74,22 @@ class DrDatabaseReplica(pulumi.ComponentResource):
             tags=args.tags,
             opts=child,
         )
+        monitoring = aws.iam.Role(
+            f"{name}-monitoring",
+            name=f"{args.name_prefix}-postgres-monitoring",
+            assume_role_policy=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"Service": "monitoring.rds.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+            }),
+            tags=args.tags,
+            opts=child,
+        )
+        attachment = aws.iam.RolePolicyAttachment(
+            f"{name}-monitoring-policy",
+            role=monitoring.name,
+            policy_arn="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+            opts=child,
+        )
         return aws.rds.Instance(
             f"{name}-replica",
             identifier=f"{args.name_prefix}-postgres-replica",
@@ -85,6 +104,9 @@ class DrDatabaseReplica(pulumi.ComponentResource):
             vpc_security_group_ids=[args.security_group_id],
             parameter_group_name=parameters.name,
             iam_database_authentication_enabled=True,
+            multi_az=args.multi_az,
+            monitoring_interval=args.monitoring_interval_seconds,
+            monitoring_role_arn=monitoring.arn if args.monitoring_interval_seconds else None,
             performance_insights_enabled=True,
             performance_insights_kms_key_id=args.kms_key_arn,
             performance_insights_retention_period=7,
@@ -96,5 +118,5 @@ class DrDatabaseReplica(pulumi.ComponentResource):
             deletion_protection=args.deletion_protection,
             skip_final_snapshot=True,  # a replica has the primary and the replicated backups behind it
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=[attachment]),
         )

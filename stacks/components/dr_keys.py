@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pulumi
@@ -14,6 +15,8 @@ class DrKeysArgs:
     roles: list[str]  # e.g. ["database", "buckets", "messaging"]
     tags: dict[str, str]
     deletion_window_days: int = 30
+    # When set, the buckets key also lets this account's CloudFront distributions decrypt (the failover origin).
+    cloudfront_account_id: pulumi.Input[str] | None = None
 
 
 class DrKeys(pulumi.ComponentResource):
@@ -34,6 +37,7 @@ class DrKeys(pulumi.ComponentResource):
                 description=f"{args.name_prefix} {role}: encryption at rest of the DR copy",
                 enable_key_rotation=True,
                 deletion_window_in_days=args.deletion_window_days,
+                policy=_cloudfront_reads(args.cloudfront_account_id) if role == "buckets" and args.cloudfront_account_id is not None else None,
                 tags={**args.tags, "role": role},
                 opts=pulumi.ResourceOptions(parent=self),
             )
@@ -45,3 +49,13 @@ class DrKeys(pulumi.ComponentResource):
             )
             self.arns[role] = key.arn
         self.register_outputs({"arns": self.arns})
+
+
+def _cloudfront_reads(account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """AWS's default policy plus CloudFront: origin access control reads SSE-KMS objects as the CloudFront service itself."""
+    return pulumi.Output.from_input(account_id).apply(lambda a: json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "AccountAdministersThroughIam", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{a}:root"}, "Action": "kms:*", "Resource": "*"},
+        {"Sid": "CloudFrontOfThisAccountDecryptsAssets", "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
+         "Action": ["kms:Decrypt"], "Resource": "*",
+         "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudfront::{a}:distribution/*"}}},
+    ]}))

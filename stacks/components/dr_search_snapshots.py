@@ -16,6 +16,7 @@ class DrSearchSnapshotsArgs:
     name_prefix: str
     kms_key_arn: pulumi.Input[str]  # the DR buckets key
     tags: dict[str, str]
+    log_bucket: pulumi.Input[str] | None = None  # the DR access-log bucket
 
 
 class DrSearchSnapshots(pulumi.ComponentResource):
@@ -35,7 +36,9 @@ class DrSearchSnapshots(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         bucket = DrBucket(
             f"{name}-repository",
-            DrBucketArgs(bucket_name=f"{args.name_prefix}-search-snapshots", kms_key_arn=args.kms_key_arn, tags=args.tags),
+            DrBucketArgs(
+                bucket_name=f"{args.name_prefix}-search-snapshots", kms_key_arn=args.kms_key_arn, tags=args.tags, log_bucket=args.log_bucket
+            ),
             opts=child,
         )
         role = aws.iam.Role(

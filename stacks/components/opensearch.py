@@ -30,6 +30,7 @@ class SearchDomainArgs:
     region: str
     partition: str
     tier: DataTier  # isolated subnets (one per zone used); clients admitted on 443 only
+    admin_role_name: str = "platform-admin"  # the only principal that may become the master user
 
     @property
     def zones(self) -> int:
@@ -54,6 +55,7 @@ class SearchDomain(pulumi.ComponentResource):
         tags = tier.tags
         account = pulumi.Output.from_input(args.account_id)
         root = account.apply(lambda a: f"arn:{args.partition}:iam::{a}:root")
+        admin_role = account.apply(lambda a: f"arn:{args.partition}:iam::{a}:role/{args.admin_role_name}")
         domain_arn = account.apply(lambda a: f"arn:{args.partition}:es:{args.region}:{a}:domain/{args.domain_name}")
 
         group = tier.security_group(
@@ -64,13 +66,14 @@ class SearchDomain(pulumi.ComponentResource):
             port=443,
             rule_description="OpenSearch HTTPS from the EKS cluster",
         )
-        # Platform administrators assume this role to manage OpenSearch security (roles, mappings).
+        # Platform administrators assume this role to manage OpenSearch security (roles, mappings); only their
+        # role may, not every principal of the account (CKV_AWS_60; policy rule LP-002).
         master_role = aws.iam.Role(
             f"{name}-master",
             name=f"{args.domain_name}-search-master",
             description="Fine-grained access control master user of the OpenSearch domain",
             assume_role_policy=pulumi.Output.json_dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole"}]}
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": admin_role}, "Action": "sts:AssumeRole"}]}
             ),
             tags=tags,
             opts=child,

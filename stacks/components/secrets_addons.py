@@ -53,12 +53,25 @@ class SecretsAddons(pulumi.ComponentResource):
     def __init__(self, name: str, args: SecretsAddonsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("platform:addons:SecretsAddons", name, None, opts)
         aws_opts = pulumi.ResourceOptions(parent=self)
+        # A customer key like every other secret's (CKV_AWS_149): its use is logged in CloudTrail and rotated, and
+        # revoking it cuts the cluster off these secrets. Secrets Manager uses it on the caller's behalf (kms:ViaService),
+        # so the account's default key policy, which delegates to IAM, is enough.
+        key = aws.kms.Key(
+            f"{name}-key",
+            description=f"{args.name_prefix}: Secrets Manager secrets synced into the cluster",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
+        aws.kms.Alias(f"{name}-key-alias", name=f"alias/{args.name_prefix}-addon-secrets", target_key_id=key.key_id, opts=aws_opts)
         stored = {
             s.key: aws.secretsmanager.Secret(
                 f"{name}-{s.key}",
                 name=s.aws_name,
                 description=f"Synced into the cluster as {s.namespace}/{s.secret_name}; put the value here, never in code.",
                 recovery_window_in_days=args.recovery_window_days,
+                kms_key_id=key.arn,
                 tags=args.tags,
                 opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
             )
@@ -72,7 +85,9 @@ class SecretsAddons(pulumi.ComponentResource):
                 oidc_provider_url=args.oidc_provider_url,
                 namespace=args.namespace,
                 service_account=ESO_SERVICE_ACCOUNT,
-                policy=pulumi.Output.all(*[secret.arn for secret in stored.values()]).apply(lambda arns: addon_policies.external_secrets(list(arns))),
+                policy=pulumi.Output.all(key.arn, *[secret.arn for secret in stored.values()]).apply(
+                    lambda arns: addon_policies.external_secrets(list(arns[1:]), arns[0], args.region)
+                ),
                 tags=args.tags,
             ),
             opts=aws_opts,

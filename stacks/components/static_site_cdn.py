@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # AWS managed cache policy
+# Errors on which CloudFront retries a request on the DR origin: the bucket refused, lost the object, or failed.
+FAILOVER_STATUS_CODES = (403, 404, 500, 502, 503, 504)
 HSTS_MAX_AGE_SECONDS = 63_072_000  # two years: the hstspreload.org list asks for at least one
 
 
@@ -25,6 +28,8 @@ class StaticSiteCdnArgs:
     price_class: str
     # S3 keeps one policy per bucket: only when the bucket's owner manages none may this component write it.
     manage_bucket_policy: bool = False
+    # The DR region's replica of the bucket: when set, CloudFront falls back to it when the primary fails.
+    failover_bucket_domain_name: pulumi.Input[str] | None = None
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -79,6 +84,20 @@ class StaticSiteCdn(pulumi.ComponentResource):
             },
             opts=child,
         )
+        origins: list[aws.cloudfront.DistributionOriginArgsDict] = [
+            {"origin_id": "assets", "domain_name": args.bucket_regional_domain_name, "origin_access_control_id": oac.id}
+        ]
+        origin_groups: list[aws.cloudfront.DistributionOriginGroupArgsDict] = []
+        target = "assets"
+        if args.failover_bucket_domain_name is not None:
+            # The assets are replicated to the DR region: serve them from there when the primary bucket errs or is gone.
+            origins.append({"origin_id": "assets-dr", "domain_name": args.failover_bucket_domain_name, "origin_access_control_id": oac.id})
+            origin_groups.append({
+                "origin_id": "assets-with-failover",
+                "failover_criteria": {"status_codes": list(FAILOVER_STATUS_CODES)},
+                "members": [{"origin_id": "assets"}, {"origin_id": "assets-dr"}],
+            })
+            target = "assets-with-failover"
         distribution = aws.cloudfront.Distribution(
             f"{name}-distribution",
             comment=f"{args.resource_prefix} static assets",
@@ -89,15 +108,10 @@ class StaticSiteCdn(pulumi.ComponentResource):
             default_root_object="index.html",
             price_class=args.price_class,
             web_acl_id=args.web_acl_arn,  # WAFv2 takes the ACL's ARN here
-            origins=[
-                {
-                    "origin_id": "assets",
-                    "domain_name": args.bucket_regional_domain_name,
-                    "origin_access_control_id": oac.id,
-                }
-            ],
+            origins=origins,
+            origin_groups=origin_groups,
             default_cache_behavior={
-                "target_origin_id": "assets",
+                "target_origin_id": target,
                 "viewer_protocol_policy": "redirect-to-https",
                 "allowed_methods": ["GET", "HEAD", "OPTIONS"],
                 "cached_methods": ["GET", "HEAD"],

@@ -24,6 +24,9 @@ class WebAclArgs:
     scope: Literal["CLOUDFRONT", "REGIONAL"]
     rate_limit_per_ip: int  # requests per IP per RATE_WINDOW_SECONDS
     tags: dict[str, str] = field(default_factory=dict)
+    # Where WAF logs its decisions (CKV2_AWS_31): a KMS key of the ACL's region for the log group; None: no logging.
+    log_kms_key_arn: pulumi.Input[str] | None = None
+    log_retention_days: int = 365
 
 
 def _visibility(metric: str) -> aws.wafv2.WebAclVisibilityConfigArgsDict:
@@ -85,4 +88,24 @@ class WebAcl(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.arn = acl.arn
-        self.register_outputs({"arn": self.arn})
+        self.log_group_name: pulumi.Output[str] | None = None
+        if args.log_kms_key_arn is not None:
+            # WAF delivers only to log groups named aws-waf-logs-*, in the ACL's own region.
+            group = aws.cloudwatch.LogGroup(
+                f"{name}-logs",
+                name=f"aws-waf-logs-{args.acl_name}",
+                retention_in_days=args.log_retention_days,
+                kms_key_id=args.log_kms_key_arn,
+                tags=args.tags,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            aws.wafv2.WebAclLoggingConfiguration(
+                f"{name}-logging",
+                resource_arn=acl.arn,
+                log_destination_configs=[group.arn],
+                # Credentials and session tokens never reach the logs.
+                redacted_fields=[{"single_header": {"name": "authorization"}}, {"single_header": {"name": "cookie"}}],
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.log_group_name = group.name
+        self.register_outputs({"arn": self.arn, "log_group_name": self.log_group_name})

@@ -104,6 +104,7 @@ def program() -> None:
                 region=region_name,
                 partition=partition_name,
                 tier=tier,
+                admin_role_name=settings.admin_role_name,
             ),
         )
         search_security_group = search.security_group_id

@@ -86,6 +86,7 @@ class SearchSizing:
 class DataSettings(LayerSettings):
     az_count: int
     log_retention_days: int
+    admin_role_name: str  # the only role that may assume the OpenSearch master user
     database: DatabaseSizing
     cache: CacheSizing
     search: SearchSizing
@@ -99,6 +100,7 @@ class DataSettings(LayerSettings):
             **read_common(config),
             az_count=config.require_int("azCount"),
             log_retention_days=config.require_int("logRetentionDays"),
+            admin_role_name=config.require("adminRoleName"),
             database=DatabaseSizing.from_config(config.require_object("database")),
             cache=CacheSizing.from_config(config.require_object("cache")),
             search=SearchSizing.from_config(config.require_object("search")),

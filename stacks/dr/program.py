@@ -45,7 +45,7 @@ def program() -> None:
     key_roles = ["database", "buckets", "messaging"] + ([] if settings.cache_rebuildable else ["cache"])
     keys = DrKeys(
         "dr-keys",
-        DrKeysArgs(name_prefix=prefix, roles=key_roles, tags=tags),
+        DrKeysArgs(name_prefix=prefix, roles=key_roles, tags=tags, cloudfront_account_id=aws.get_caller_identity_output().account_id),
         opts=pulumi.ResourceOptions(provider=dr, protect=settings.production),
     )
     # The network layer's components, unchanged, on the DR CIDR (see DrNetwork).
@@ -94,6 +94,7 @@ def program() -> None:
             max_allocated_storage_gb=settings.db_max_allocated_storage_gb,
             backup_retention_days=settings.backup_replication_retention_days,
             create_replica=settings.database_replica,
+            multi_az=settings.db_multi_az,
             deletion_protection=settings.production,
             tags=tags,
             protect=settings.production,
@@ -119,10 +120,15 @@ def program() -> None:
     # else: the cache is rebuildable, so no Redis exists in the DR region until a failover: the runbook at
     # settings.cache_cold_start_runbook (exported) creates it from the data layer's config and lets services warm it.
 
+    access_logs = _access_log_bucket(prefix, f"{settings.organisation}-{settings.environment}", settings.log_retention_days, tags, dr, settings.production)
     replicas = {
         role: DrBucket(
             f"dr-{role}",
-            DrBucketArgs(bucket_name=f"{prefix}-{role}", kms_key_arn=keys.arns["buckets"], tags=tags),
+            DrBucketArgs(
+                bucket_name=f"{prefix}-{role}", kms_key_arn=keys.arns["buckets"], tags=tags, log_bucket=access_logs.bucket_name,
+                # The edge layer's distribution fails over to the DR assets (any distribution of this account, as on the primary).
+                extra_statements=[_cloudfront_read] if role == "assets" else [],
+            ),
             opts=pulumi.ResourceOptions(provider=dr, protect=settings.production),
         )
         for role in REPLICATED_BUCKETS
@@ -151,7 +157,7 @@ def program() -> None:
     if settings.search_enabled:
         snapshots = DrSearchSnapshots(
             "dr-search-snapshots",
-            DrSearchSnapshotsArgs(name_prefix=prefix, kms_key_arn=keys.arns["buckets"], tags=tags),
+            DrSearchSnapshotsArgs(name_prefix=prefix, kms_key_arn=keys.arns["buckets"], tags=tags, log_bucket=access_logs.bucket_name),
             opts=pulumi.ResourceOptions(provider=dr, protect=settings.production),
         )
         search_bucket = snapshots.bucket_name
@@ -199,3 +205,36 @@ def program() -> None:
         outputs["drDbReplicaIdentifier"] = database.replica_identifier
     export_outputs(Layer.DR, outputs)
 
+
+
+def _access_log_bucket(prefix: str, environment_prefix: str, retention_days: int, tags: dict[str, str], dr: aws.Provider, protect: bool) -> DrBucket:
+    """The DR region's own access-log bucket: S3 delivers server access logs only within a region."""
+    account = aws.get_caller_identity_output().account_id
+
+    def s3_log_delivery(arn: str) -> pulumi.Output[dict]:
+        # ACLs are disabled (BucketOwnerEnforced), so S3 log delivery is admitted by policy, from this environment's buckets only.
+        return account.apply(lambda a: {
+            "Sid": "S3ServerAccessLogDelivery", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject", "Resource": f"{arn}/s3/*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": a}, "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{environment_prefix}-*"}},
+        })
+
+    return DrBucket(
+        "dr-access-logs",
+        DrBucketArgs(
+            bucket_name=f"{prefix}-access-logs",
+            kms_key_arn=None,  # SSE-S3: server access logging cannot write into an SSE-KMS bucket
+            tags={**tags, "purpose": "access-logs"},
+            expire_after_days=retention_days,
+            extra_statements=[s3_log_delivery],
+        ),
+        opts=pulumi.ResourceOptions(provider=dr, protect=protect),
+    )
+
+
+def _cloudfront_read(arn: str) -> pulumi.Output[dict]:
+    account = aws.get_caller_identity_output().account_id
+    return account.apply(lambda a: {
+        "Sid": "AllowCloudFrontOfThisAccountRead", "Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
+        "Action": "s3:GetObject", "Resource": f"{arn}/*", "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudfront::{a}:distribution/*"}},
+    })

@@ -21,6 +21,7 @@ class DrSettings(LayerSettings):
     flow_log_retention_days: int
     database_replica: bool
     db_instance_class: str
+    db_multi_az: bool
     db_engine_version: str
     db_max_allocated_storage_gb: int
     backup_replication_retention_days: int
@@ -57,6 +58,7 @@ class DrSettings(LayerSettings):
             flow_log_retention_days=config.require_int("flowLogRetentionDays"),
             database_replica=config.require_bool("databaseReplica"),
             db_instance_class=config.require("dbInstanceClass"),
+            db_multi_az=config.require_bool("dbMultiAz"),
             db_engine_version=config.require("dbEngineVersion"),
             db_max_allocated_storage_gb=config.require_int("dbMaxAllocatedStorageGb"),
             backup_replication_retention_days=config.require_int("backupReplicationRetentionDays"),

@@ -8,6 +8,7 @@ import pulumi_aws as aws
 from stacks.components.cdn_access_logs import CdnAccessLogs, CdnAccessLogsArgs
 from stacks.components.certificates import DnsValidatedCertificate, DnsValidatedCertificateArgs
 from stacks.components.dns_zone import DnsZone, DnsZoneArgs
+from stacks.components.edge_audit_logs import EdgeAuditLogs, EdgeAuditLogsArgs
 from stacks.components.static_site_cdn import StaticSiteCdn, StaticSiteCdnArgs
 from stacks.components.web_acl import WebAcl, WebAclArgs
 from stacks.edge.settings import EdgeSettings
@@ -40,15 +41,26 @@ def program() -> None:
         opts=in_us_east_1,
     )
 
+    audit_logs = EdgeAuditLogs(
+        "edge-logs",
+        EdgeAuditLogsArgs(
+            resource_prefix=settings.prefix, zone_id=zone.zone_id, zone_name=settings.zone_name,
+            account_id=aws.get_caller_identity_output().account_id, partition=aws.get_partition_output().partition,
+            retention_days=settings.log_retention_days, tags=tags,
+        ),
+        opts=in_us_east_1,
+    )
     cdn_acl = WebAcl(
         "cdn-waf",
-        WebAclArgs(acl_name=f"{settings.prefix}-cloudfront", scope="CLOUDFRONT", rate_limit_per_ip=settings.rate_limit_per_ip, tags=tags),
+        WebAclArgs(acl_name=f"{settings.prefix}-cloudfront", scope="CLOUDFRONT", rate_limit_per_ip=settings.rate_limit_per_ip, tags=tags,
+                   log_kms_key_arn=audit_logs.key_arn, log_retention_days=settings.log_retention_days),
         opts=in_us_east_1,
     )
     # Attached to the ALB by the AWS Load Balancer Controller (alb.ingress.kubernetes.io/wafv2-acl-arn).
     alb_acl = WebAcl(
         "alb-waf",
-        WebAclArgs(acl_name=f"{settings.prefix}-alb", scope="REGIONAL", rate_limit_per_ip=settings.rate_limit_per_ip, tags=tags),
+        WebAclArgs(acl_name=f"{settings.prefix}-alb", scope="REGIONAL", rate_limit_per_ip=settings.rate_limit_per_ip, tags=tags,
+                   log_kms_key_arn=data.get("logsKeyArn"), log_retention_days=settings.log_retention_days),
     )
 
     cdn = StaticSiteCdn(
@@ -64,6 +76,7 @@ def program() -> None:
             bucket_regional_domain_name=data.get("assetsBucketRegionalDomainName"),
             price_class=settings.price_class,
             manage_bucket_policy=False,
+            failover_bucket_domain_name=settings.failover_bucket_domain or None,
             tags=tags,
         ),
     )

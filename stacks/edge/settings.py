@@ -15,6 +15,12 @@ class EdgeSettings(LayerSettings):
     api_hostname: str
     price_class: str
     rate_limit_per_ip: int
+    failover_bucket_domain: str  # the DR copy of the assets bucket; empty: no DR region, no origin failover
+
+    @property
+    def log_retention_days(self) -> int:
+        """Audit evidence (SOC 2, HIPAA) looks back a year in production, as the other layers' logs."""
+        return 365 if self.production else 90
 
     @classmethod
     def from_config(cls, config: ConfigSource) -> EdgeSettings:
@@ -27,4 +33,5 @@ class EdgeSettings(LayerSettings):
             api_hostname=f"{config.require('apiSubdomain')}.{zone_name}",
             price_class=config.require("priceClass"),
             rate_limit_per_ip=config.require_int("rateLimitPerIp"),
+            failover_bucket_domain=config.require("failoverBucketDomain"),
         )

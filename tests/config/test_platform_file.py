@@ -55,15 +55,12 @@ PROD_DR = "dr: {enabled: true, rpo_minutes: 60, rto_minutes: 240, pilot_light_mi
         ("cidr: 10.30.0.0/16", "cidr: 10.30.0.0/24", "environments.prod.network.cidr", "/16 to /20"),
         ("cidr: 10.30.0.0/16", "cidr: 8.8.0.0/16", "environments.prod.network.cidr", "not a private range"),
         ("cidr: 10.30.0.0/16", "cidr: 10.30.0.1/16", "environments.prod.network.cidr", "not a valid network CIDR"),
-        ("backup: {retention_days: 30, copy_to_dr: true", "backup: {retention_days: 14, copy_to_dr: true", "environments.prod.backup.retention_days", "30-day"),
-        ("backup_retention_days: 30   #", "backup_retention_days: 7   #", "environments.prod.database.backup_retention_days", "30-day"),
         ("read_replicas: 2", "read_replicas: 9", "environments.prod.database.read_replicas", "less than or equal to 5"),
         ("shards: 3", "shards: 0", "environments.prod.cache.shards", "greater than or equal to 1"),
         ("min: 3, desired: 3, max: 12", "min: 5, desired: 3, max: 12", "environments.prod.cluster.node_groups.0", "min <= desired <= max"),
         ("nat_gateways: 3}", "nat_gateways: 1}", "environments.prod.network.nat_gateways", "one NAT gateway per AZ"),
         ("domain: acme.example.com", "domain: not a domain", "domain", "expected form"),
         (PROD_DR, "dr: {enabled: true, rpo_minutes: 60, database_replica: false}", "environments.prod.dr.database_replica", "cannot meet an RPO"),
-        (PROD_DR, "dr: {enabled: false}", "environments.prod.dr.enabled", "DR region"),
     ],
 )
 def test_each_rule_names_its_path(old: str, new: str, path: str, words: str) -> None:
@@ -128,3 +125,14 @@ def test_overlap_rule_matches_ipaddress(a: int, b: int, pa: int, pb: int) -> Non
     except ConfigError as exc:
         reported = any("overlaps" in d for d in exc.details)
     assert reported == expected, f"{net_a} vs {net_b}"
+
+
+def test_production_keeps_logs_a_year_unless_the_file_says_otherwise() -> None:
+    platform = parse_platform(sample_text(), source="test")
+    prod, dev = platform.environments["prod"], platform.environments["dev"]
+    assert (prod.network.flow_log_retention_days, prod.cluster.log_retention_days) == (365, 365)
+    assert (dev.network.flow_log_retention_days, dev.cluster.log_retention_days) == (90, 90)
+    head, tail = sample_text().split("\n  prod:\n", 1)
+    tail = tail.replace("nat_gateways: 3}", "nat_gateways: 3, flow_log_retention_days: 400}", 1)
+    chosen = parse_platform(f"{head}\n  prod:\n{tail}", source="test").environments["prod"]
+    assert chosen.network.flow_log_retention_days == 400 and chosen.cluster.log_retention_days == 365

@@ -16,7 +16,7 @@ from platformctl.config.stack_config.addons import CHARTS
 from platformctl.core.planning import build_plan
 from platformctl.engines.embedded.runner import EmbeddedEngine
 from platformctl.plan.model import LayerPlan, PlanResource
-from tests.stacks.conftest import assert_platform_tags, fake_upstream, of_type, one_of_type, sample_platform
+from tests.stacks.conftest import assert_platform_tags, fake_upstream, named, of_type, one_of_type, sample_platform
 
 ENVS = ["dev", "prod"]
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -210,12 +210,21 @@ def test_irsa_policies_are_least_privilege(layer_plan, plan_of: str) -> None:
     assert {a for s in dns for a in actions(s)} <= allowed, (
         f"external-dns/{env}: Route53 record changes and lists only"
     )
+    zone_scoped = [s for s in dns if set(actions(s)) - {"route53:ListHostedZones"}]
+    assert all(s["Resource"] == "arn:aws:route53:::hostedzone/*" for s in zone_scoped), f"external-dns/{env}: record and tag actions on hosted zones only"
     logs = by_name["fluent-bit"]
     group_arn = "(known after apply: observability-container-logs.arn)"
     assert [sorted(actions(s)) for s in logs] == [["logs:CreateLogStream", "logs:PutLogEvents"]], f"fluent-bit/{env}: only CreateLogStream and PutLogEvents"
     assert all(res.startswith(group_arn) for res in logs[0]["Resource"]), f"fluent-bit/{env}: only its own log group"
     secret_arns = sorted(f"(known after apply: secrets-{k}.arn)" for k in ("datadog", "kong-license"))
-    assert [s["Resource"] for s in by_name["external-secrets"]] == [secret_arns], f"external-secrets/{env}: may read only the synced secrets"
+    read, decrypt = by_name["external-secrets"]
+    assert read["Resource"] == secret_arns, f"external-secrets/{env}: may read only the synced secrets"
+    assert (decrypt["Action"], decrypt["Resource"]) == ("kms:Decrypt", "(known after apply: secrets-key.arn)"), (
+        f"external-secrets/{env}: decrypts with the secrets key only"
+    )
+    assert decrypt["Condition"] == {"StringEquals": {"kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}}, (
+        f"external-secrets/{env}: through Secrets Manager only"
+    )
     alb = by_name["alb-controller"]
     for s in alb:
         if s["Sid"] in ("ChangeOwned", "CreateTagged", "TagOnCreate"):
@@ -351,7 +360,8 @@ def test_fluent_bit_ships_to_the_environments_log_group(layer_plan, env: str) ->
     group = one_of_type(plan, "aws:cloudwatch/logGroup:LogGroup")
     assert group.inputs["name"] == f"/platform/acme-{env}/containers", f"{group.name}: one log group per environment"
     assert group.inputs["kmsKeyId"] == "(known after apply: network.logsKeyArn)", f"{group.name}: encrypted with the logs key"
-    assert group.inputs["retentionInDays"] == 90, f"{group.name}: retention from config"
+    days = 365 if env == "prod" else 90  # production keeps logs a year for SOC 2 / HIPAA evidence (LOG-003)
+    assert group.inputs["retentionInDays"] == days, f"{group.name}: retention {days} days in {env}"
     cw = releases(plan)["aws-for-fluent-bit"].inputs["values"]["cloudWatchLogs"]
     assert cw["enabled"] and cw["logGroupName"] == group.inputs["name"], f"fluent-bit/{env}: must ship to {group.inputs['name']}"
     assert cw["region"] == "eu-west-1" and cw["autoCreateGroup"] is False, f"fluent-bit/{env}: region from config, no other groups"
@@ -413,7 +423,9 @@ def test_every_taggable_aws_resource_carries_the_platform_tags(layer_plan, env: 
     tags = common_config(sample_platform().platform, env)["tags"]
     # Kubernetes objects carry labels, not AWS tags; these AWS types take no tags.
     kubernetes = {r.type for r in plan.resources if r.type.startswith("kubernetes:")}
-    not_taggable = kubernetes | {"aws:cloudwatch/eventTarget:EventTarget", "aws:iam/rolePolicy:RolePolicy", "aws:sqs/queuePolicy:QueuePolicy"}
+    not_taggable = kubernetes | {
+        "aws:cloudwatch/eventTarget:EventTarget", "aws:iam/rolePolicy:RolePolicy", "aws:sqs/queuePolicy:QueuePolicy", "aws:kms/alias:Alias",
+    }
     assert_platform_tags(plan, tags, not_taggable, at_least=10)
 
 
@@ -454,3 +466,7 @@ def test_operator_secrets_and_container_logs_are_protected_in_production(layer_p
         assert r.protect is (env == "prod"), f"{r.name}: protect must be {env == 'prod'} in {env}"
     for r in of_type(plan, "aws:secretsmanager/secret:Secret"):
         assert r.inputs["recoveryWindowInDays"] == (30 if env == "prod" else 7), f"{r.name}: recovery window"
+    key = named(plan, "aws:kms/key:Key", "secrets-key")
+    assert key.inputs["enableKeyRotation"] is True and key.protect is (env == "prod"), f"{key.name}: rotated, protected in production"
+    for r in of_type(plan, "aws:secretsmanager/secret:Secret"):
+        assert r.inputs["kmsKeyId"] == f"(known after apply: {key.name}.arn)", f"{r.name}: encrypted with the add-ons' customer key, not the AWS-managed one"

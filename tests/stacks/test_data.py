@@ -320,6 +320,10 @@ def test_search_encryption_tls_and_fine_grained_access(layer_plan, env: str) -> 
     assert plan.outputs["searchMasterRoleArn"] == marker(master.name, "arn"), "data: searchMasterRoleArn output"
     for statement in statements(policy(domain, "accessPolicies")) + statements(policy(master, "assumeRolePolicy")):
         assert statement["Principal"] != "*" and "*" not in json.dumps(statement["Principal"]), f"{domain.name}: no * principal"
+    trust = statements(policy(master, "assumeRolePolicy"))
+    assert [s["Principal"] for s in trust] == [{"AWS": "arn:aws:iam::(known after apply: account id):role/platform-admin"}], (
+        f"{master.name}: only the platform-admin role may become the OpenSearch master user, not the whole account"
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)

@@ -179,6 +179,15 @@ def test_cross_region_postgres_replica(layer_plan, env: str) -> None:
     assert {"name": "rds.force_ssl", "value": "1"} in params.inputs["parameters"], f"{params.name}: TLS forced on the replica"
     production = platform().is_production(env)
     assert replica.protect is production, f"{replica.name}: protect must be {production} in {env}"
+    multi_az = platform().environments[env].database.multi_az
+    assert i.get("multiAz") is multi_az, f"{replica.name}: Multi-AZ as the primary ({multi_az}), so a promoted replica is a complete primary"
+    monitoring = named(plan, "aws:iam/role:Role", "dr-postgres-monitoring")
+    assert i["monitoringInterval"] == 60 and i["monitoringRoleArn"] == "(known after apply: dr-postgres-monitoring.arn)", (
+        f"{replica.name}: enhanced monitoring every 60 s, as on the primary"
+    )
+    assert "monitoring.rds.amazonaws.com" in monitoring.inputs["assumeRolePolicy"], f"{monitoring.name}: only RDS monitoring assumes it"
+    attached = [a.inputs["policyArn"] for a in of_type(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")]
+    assert "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" in attached, f"{monitoring.name}: the monitoring policy"
 
 
 @pytest.mark.parametrize("env", ENABLED_ENVS)
@@ -250,13 +259,44 @@ def on_bucket(plan: LayerPlan, bucket: PlanResource, type_token: str) -> PlanRes
 def test_dr_buckets_are_hardened(layer_plan, env: str) -> None:
     plan = layer_plan("dr", env)
     buckets = dr_buckets(plan)
-    expected = {f"acme-{env}-dr-{role}" for role in (*REPLICATED, "search-snapshots")}
+    expected = {f"acme-{env}-dr-{role}" for role in (*REPLICATED, "search-snapshots", "access-logs")}
     assert set(buckets) == expected, f"dr/{env}: DR buckets must be {sorted(expected)}, got {sorted(buckets)}"
+    log_bucket = buckets[f"acme-{env}-dr-access-logs"]
     for bucket in buckets.values():
         versioning = on_bucket(plan, bucket, "aws:s3/bucketVersioning:BucketVersioning")
         assert versioning.inputs["versioningConfiguration"]["status"] == "Enabled", f"{bucket.name}: must be versioned"
         sse = on_bucket(plan, bucket, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
         default = sse.inputs["rules"][0]["applyServerSideEncryptionByDefault"]
+        lifecycle = {r["id"]: r for r in on_bucket(plan, bucket, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]}
+        assert lifecycle["expire-noncurrent-versions"]["noncurrentVersionExpiration"] == {"noncurrentDays": 30}, (
+            f"{bucket.name}: deleted or overwritten objects leave the DR copy after 30 days (erasure reaches DR)"
+        )
+        assert lifecycle["abort-incomplete-multipart-uploads"]["status"] == "Enabled", f"{bucket.name}: incomplete uploads are cleaned up"
+        if bucket.inputs["bucket"].endswith("-dr-assets"):
+            policy = json.loads(on_bucket(plan, bucket, "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+            reads = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+            assert [(s["Principal"], s["Action"]) for s in reads] == [({"Service": "cloudfront.amazonaws.com"}, "s3:GetObject")], (
+                f"{bucket.name}: CloudFront may read the DR assets, its failover origin"
+            )
+            key = named(plan, "aws:kms/key:Key", "dr-keys-buckets")
+            assert "cloudfront.amazonaws.com" in key.inputs["policy"] and "kms:Decrypt" in key.inputs["policy"], (
+                f"{key.name}: CloudFront decrypts the DR assets"
+            )
+        if bucket is log_bucket:
+            assert default == {"sseAlgorithm": "AES256"}, f"{bucket.name}: SSE-S3, the only encryption S3 access logging can write"
+            assert lifecycle["expire-current-versions"]["expiration"] == {"days": 365 if env == "prod" else 90}, (
+                f"{bucket.name}: logs kept as long as the other logs"
+            )
+            policy = json.loads(on_bucket(plan, bucket, "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+            delivery = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+            assert [s["Principal"] for s in delivery] == [{"Service": "logging.s3.amazonaws.com"}], f"{bucket.name}: only S3 log delivery writes"
+            assert delivery[0]["Condition"]["ArnLike"] == {"aws:SourceArn": f"arn:aws:s3:::acme-{env}-*"}, f"{bucket.name}: from this environment's buckets"
+            own = f"(known after apply: {bucket.name}.id)"
+            assert not [r for r in of_type(plan, "aws:s3/bucketLogging:BucketLogging") if r.inputs["bucket"] == own], f"{bucket.name}: does not log into itself"
+            assert bucket.protect is platform().is_production(env), f"{bucket.name}: protected in production only"
+            continue
+        logging = on_bucket(plan, bucket, "aws:s3/bucketLogging:BucketLogging")
+        assert logging.inputs["targetBucket"] == log_bucket.inputs["bucket"], f"{bucket.name}: logs into the DR access-log bucket"
         assert default == {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key_arn("buckets")}, f"{bucket.name}: SSE-KMS with the DR buckets key"
         block = on_bucket(plan, bucket, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
         for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
@@ -502,6 +542,7 @@ NOT_TAGGABLE = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketVersioning:BucketVersioning", "aws:sqs/queuePolicy:QueuePolicy",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLogging:BucketLogging",
 }
 
 

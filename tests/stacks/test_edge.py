@@ -24,6 +24,8 @@ ONE_YEAR = 31_536_000
 NOT_TAGGABLE = {
     "aws:acm/certificateValidation:CertificateValidation", "aws:cloudfront/originAccessControl:OriginAccessControl",
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "aws:route53/record:Record",
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "aws:route53/queryLog:QueryLog", "aws:kms/alias:Alias",
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 }
 
 
@@ -106,12 +108,22 @@ def test_distribution_serves_the_assets_bucket_through_origin_access_control(lay
     assert oac.inputs["signingBehavior"] == "always", f"{oac.name}: origin access control must always sign"
     assert oac.inputs["signingProtocol"] == "sigv4", f"{oac.name}: origin access control must sign with sigv4"
     assert oac.inputs["originAccessControlOriginType"] == "s3", f"{oac.name}: the origin is S3"
-    (origin,) = dist.inputs["origins"]
+    origin = dist.inputs["origins"][0]
     assert origin["domainName"] == "(known after apply: data.assetsBucketRegionalDomainName)", f"{dist.name}: origin must be the data layer's assets bucket"
     assert origin["originAccessControlId"] == marker(oac, "id"), f"{dist.name}: origin must use origin access control"
     assert "s3OriginConfig" not in origin or not origin["s3OriginConfig"].get("originAccessIdentity"), f"{dist.name}: no legacy OAI"
     behaviour = dist.inputs["defaultCacheBehavior"]
-    assert behaviour["targetOriginId"] == origin["originId"], f"{dist.name}: default behaviour must target the assets origin"
+    if env == "dev":  # no DR region in dev: one origin
+        assert len(dist.inputs["origins"]) == 1 and not dist.inputs.get("originGroups"), f"{dist.name}: dev has no DR copy to fail over to"
+        assert behaviour["targetOriginId"] == origin["originId"], f"{dist.name}: default behaviour must target the assets origin"
+    else:
+        dr_origin = dist.inputs["origins"][1]
+        assert dr_origin["domainName"] == f"acme-{env}-dr-assets.s3.eu-central-1.amazonaws.com", f"{dist.name}: the DR origin is the dr layer's assets replica"
+        assert dr_origin["originAccessControlId"] == marker(oac, "id"), f"{dist.name}: the DR origin is signed too"
+        (group,) = dist.inputs["originGroups"]
+        assert [m["originId"] for m in group["members"]] == ["assets", "assets-dr"], f"{dist.name}: primary first, DR second"
+        assert set(group["failoverCriteria"]["statusCodes"]) >= {500, 502, 503, 504}, f"{dist.name}: fails over on server errors"
+        assert behaviour["targetOriginId"] == group["originId"], f"{dist.name}: default behaviour must target the failover group"
     assert behaviour["viewerProtocolPolicy"] in {"redirect-to-https", "https-only"}, f"{dist.name}: viewers must be on HTTPS"
     assert set(behaviour["allowedMethods"]) <= {"GET", "HEAD", "OPTIONS"}, f"{dist.name}: static assets are read-only"
 
@@ -257,3 +269,46 @@ def test_stack_config_comes_from_platform_yaml(env: str) -> None:
     assert config["zoneName"] == zone_name(env), "edge config: zoneName must be <env>.<domain>"
     assert config["existingZoneId"] == "", "edge config: the sample creates its zones"
     assert config["rateLimitPerIp"] == platform.edge.rate_limit_per_ip, "edge config: rate limit from platform.yaml"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_both_web_acls_log_their_decisions_to_encrypted_groups_in_their_region(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    days = 365 if env == "prod" else 90
+    keys = {"cdn-waf": marker("edge-logs-key", "arn"), "alb-waf": "(known after apply: data.logsKeyArn)"}
+    regions = {"cdn-waf": "us-east-1", "alb-waf": None}
+    configs = of_type(plan, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+    assert len(configs) == 2, f"edge/{env}: one logging configuration per web ACL"
+    for acl_name, key in keys.items():
+        acl = named(plan, "aws:wafv2/webAcl:WebAcl", f"{acl_name}-acl")
+        group = named(plan, "aws:cloudwatch/logGroup:LogGroup", f"{acl_name}-logs")
+        assert group.inputs["name"] == f"aws-waf-logs-{acl.inputs['name']}", f"{group.name}: WAF delivers only to aws-waf-logs-* groups"
+        assert (group.inputs["kmsKeyId"], group.inputs["retentionInDays"]) == (key, days), f"{group.name}: encrypted, kept {days} days"
+        config = named(plan, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", f"{acl_name}-logging")
+        assert config.inputs["resourceArn"] == marker(acl, "arn"), f"{config.name}: logs {acl.name}"
+        assert config.inputs["logDestinationConfigs"] == [marker(group, "arn")], f"{config.name}: into {group.name}"
+        redacted = {f["singleHeader"]["name"] for f in config.inputs["redactedFields"]}
+        assert redacted == {"authorization", "cookie"}, f"{config.name}: credentials never reach the logs"
+        assert provider_region(plan, group) == regions[acl_name] == provider_region(plan, acl), f"{group.name}: in its web ACL's region"
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_the_public_zone_logs_dns_queries_in_us_east_1(layer_plan, env: str) -> None:
+    plan = layer_plan("edge", env)
+    zone = one_of_type(plan, "aws:route53/zone:Zone")
+    query_log = one_of_type(plan, "aws:route53/queryLog:QueryLog")
+    group = named(plan, "aws:cloudwatch/logGroup:LogGroup", "edge-logs-dns-queries")
+    assert query_log.inputs["zoneId"] == marker(zone, "zoneId") and query_log.inputs["cloudwatchLogGroupArn"] == marker(group, "arn"), (
+        f"{query_log.name}: the zone's queries go to {group.name}"
+    )
+    assert group.inputs["name"] == f"/aws/route53/{zone_name(env)}" and group.inputs["kmsKeyId"] == marker("edge-logs-key", "arn"), (
+        f"{group.name}: under /aws/route53, encrypted with the edge logs key"
+    )
+    assert provider_region(plan, group) == provider_region(plan, query_log) == "us-east-1", f"{group.name}: Route53 logs only to us-east-1"
+    policy = named(plan, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "edge-logs-dns-queries-policy")
+    assert "route53.amazonaws.com" in policy.inputs["policyDocument"] and "log-group:/aws/route53/*" in policy.inputs["policyDocument"], (
+        f"{policy.name}: Route53 may write its query log groups only"
+    )
+    assert policy.urn in query_log.dependencies, f"{query_log.name}: Route53 checks its permission first, so the policy comes first"
+    key = named(plan, "aws:kms/key:Key", "edge-logs-key")
+    assert key.inputs["enableKeyRotation"] is True and "logs.us-east-1.amazonaws.com" in key.inputs["policy"], f"{key.name}: rotated, for CloudWatch Logs"

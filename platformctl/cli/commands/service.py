@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -50,16 +51,20 @@ def plan(
 
     stderr = console.err()
     with plan_progress(stderr, env) as on_event:
-        outcome = plan_service(_request(env, directory, platform_file), engine=ctx.obj.planning_engine(), on_event=on_event)
+        outcome = plan_service(
+            _request(env, directory, platform_file), engine=ctx.obj.planning_engine(), on_event=on_event, judge_on=date.fromtimestamp(ctx.obj.clock.now())
+        )
     if outcome.is_sample:
         stderr.print("No platform.yaml here: planned against the built-in sample platform.")
     # The same document and readers as `platformctl plan`: the plan with its cost beside it.
+    from platformctl.cli import policy_view
     from platformctl.cli.plan_review_hooks import show_review
     from platformctl.core.plan_review import review_plan
     from platformctl.plan.document import plan_document
 
     review = review_plan(plan=outcome.plan)
-    document = plan_document(outcome.plan, review.estimate)
+    verdicts = outcome.verdicts
+    document = plan_document(outcome.plan, review.estimate, {"policy": policy_view.report_data(verdicts)} if verdicts else None)
     if out is not None:
         write_plan(outcome.plan, out, document)
     if json_output:
@@ -68,6 +73,8 @@ def plan(
         from platformctl.cli.plan_view import print_plan
 
         print_plan(console.out(), outcome.plan, trees=True)
+        if verdicts:
+            policy_view.show(console.out(), verdicts)
     show_review(outcome.plan, review, cost_only=False, output_format="text", json_output=json_output)
     if out is not None:
         stderr.print(f"Wrote the plan to {out}.")

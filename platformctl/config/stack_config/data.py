@@ -12,6 +12,7 @@ def build(platform: Platform, env: str) -> dict[str, Any]:
     warehouse = platform.warehouse
     return {
         "azCount": environment.network.azs,
+        "adminRoleName": environment.cluster.admin_role_name,
         "logRetentionDays": 365 if platform.is_production(env) else 30,
         "database": environment.database.model_dump(),
         "cache": environment.cache.model_dump(),

@@ -23,6 +23,7 @@ def build(platform: Platform, env: str) -> dict[str, Any]:
         **vpc_config(network, network.dr_cidr),
         "databaseReplica": dr.database_replica,
         "dbInstanceClass": settings.database.instance_class,
+        "dbMultiAz": settings.database.multi_az,
         "dbEngineVersion": settings.database.engine_version,
         "dbMaxAllocatedStorageGb": settings.database.max_allocated_storage_gb,
         # AWS keeps replicated automated backups for 1-35 days; fewer than 7 would not cover a week of PITR.

@@ -26,4 +26,16 @@ def build(platform: Platform, env: str) -> dict[str, Any]:
         "apiSubdomain": edge.api_subdomain,
         "priceClass": edge.price_classes.get(env, default_class),
         "rateLimitPerIp": edge.rate_limit_per_ip,
+        "failoverBucketDomain": failover_bucket_domain(platform, env),
     }
+
+
+def failover_bucket_domain(platform: Platform, env: str) -> str:
+    """The DR copy of the assets bucket, which CloudFront falls back to; empty when the environment has no DR region.
+
+    The dr layer runs after edge (it adds the failover records to edge's zone), so edge cannot read the bucket
+    from the dr layer's outputs: its name is the dr layer's convention, <organisation>-<env>-dr-assets.
+    """
+    if not platform.environments[env].dr.enabled:
+        return ""
+    return f"{platform.organisation}-{env}-dr-assets.s3.{platform.regions.dr}.amazonaws.com"
