@@ -46,7 +46,13 @@ def _cloud_engine(settings: Settings, runner: CommandRunner) -> CloudEngine:
         backend = next(c for c in cloud_checks(state_url=None, runner=runner, identity=lambda: "") if c.name == "state backend")
         raise MissingToolError(backend.detail, hint=backend.fix)
     work_root = settings.work_dir or Path(tempfile.gettempdir()) / "platformctl-runs"
-    cloud = CloudSettings(backend_url=settings.state_url, stacks_dir=stacks_dir(), work_root=work_root, secrets_provider=settings.secrets_provider)
+    from platformctl.policies.crossguard import pack_path
+
+    # The one rule set, enforced by the Pulumi engine too: the CrossGuard pack runs in every preview and up.
+    cloud = CloudSettings(
+        backend_url=settings.state_url, stacks_dir=stacks_dir(), work_root=work_root, secrets_provider=settings.secrets_provider,
+        policy_packs=(str(pack_path()),),
+    )
     return PulumiCloudEngine(cloud, runner=runner)
 
 

@@ -45,6 +45,15 @@ def check_environment(loaded: LoadedPlatform, env: str) -> None:
         raise UsageError(f"There is no environment '{env}' in {loaded.source}.", hint=f"Choose one of: {', '.join(valid)}.")
 
 
+def policy_environment(loaded: LoadedPlatform, env: str) -> dict[str, str]:
+    """What the CrossGuard pack needs to judge this environment's stacks the way `plan` judges its plan."""
+    from platformctl.config.env_vars import POLICY_CONTEXT
+    from platformctl.policies.context import context_for
+    from platformctl.policies.crossguard.validators import context_to_env
+
+    return {POLICY_CONTEXT: context_to_env(context_for(loaded.platform, env))}
+
+
 def layer_inputs(loaded: LoadedPlatform, env: str, layers: list[str] | None = None) -> list[LayerInput]:
     """The selected layers (with everything they depend on) as engine inputs, upstream first.
 
@@ -61,6 +70,7 @@ def layer_inputs(loaded: LoadedPlatform, env: str, layers: list[str] | None = No
             config=layer_config(platform, env, definition.name),
             region=platform.regions.primary,
             depends_on=tuple(dependency.value for dependency in definition.depends_on),
+            engine_env=policy_environment(loaded, env),
         )
         for definition in with_dependencies(layers)
     ]

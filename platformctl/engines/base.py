@@ -28,6 +28,8 @@ class LayerInput:
     config: Mapping[str, Any]  # the layer's keys as its Pulumi.yaml declares them, without the project namespace
     region: str  # the default AWS provider's region
     depends_on: tuple[str, ...] = ()
+    # Extra environment of the engine's processes for this stack (the CrossGuard pack's policy context); not config.
+    engine_env: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 def pulumi_config(layer: LayerInput) -> dict[str, str]:

@@ -181,7 +181,7 @@ class PulumiCloudEngine:
         options = auto.LocalWorkspaceOptions(
             work_dir=str(folder),
             pulumi_command=self._pulumi_command(),
-            env_vars={**program_environment(), "PULUMI_BACKEND_URL": self._settings.backend_url},
+            env_vars={**program_environment(), **layer.engine_env, "PULUMI_BACKEND_URL": self._settings.backend_url},
             secrets_provider=self._settings.secrets_provider,
         )
         if not create:

@@ -178,3 +178,19 @@ def test_run_folders_older_than_a_week_are_removed(pulumi_standin, tmp_path) -> 
     PulumiCloudEngine(CloudSettings(backend_url=pulumi_standin.backend_url, stacks_dir=stacks_dir(), work_root=tmp_path / "runs"),
                       runner=SystemRunner())
     assert not old.exists() and recent.exists()
+
+
+def test_preview_and_up_run_the_crossguard_pack_with_the_environments_context(pulumi_standin, network, tmp_path) -> None:
+    # The one rule set is enforced by the Pulumi engine too: the pack and the environment it judges reach the CLI.
+    from platformctl.config.env_vars import POLICY_CONTEXT
+    from platformctl.policies.crossguard import pack_path
+    from platformctl.policies.crossguard.validators import context_from_env
+
+    settings = CloudSettings(backend_url=pulumi_standin.backend_url, stacks_dir=stacks_dir(), work_root=tmp_path / "runs",
+                             policy_packs=(str(pack_path()),))
+    pulumi_standin.scenario({NETWORK: {"up": {"resources": [{"type": VPC, "name": "dev-vpc"}], "outputs": {"vpcId": "vpc-1"}}}})
+    PulumiCloudEngine(settings, runner=SystemRunner()).up(network, stack="dev")
+    (call,) = [c for c in pulumi_standin.calls() if c["argv"][0] == "up"]
+    assert call["argv"][call["argv"].index("--policy-pack") + 1] == str(pack_path()), call["argv"]
+    context = context_from_env(call["env"][POLICY_CONTEXT])
+    assert (context.environment, context.production) == ("dev", False), context
