@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,7 @@ from app.guard import Guard
 from app.hot_route import add_hot_route
 from app.items.cursor import decode_cursor, encode_cursor
 from app.items.models import Item
+from app.items.params import MAX_ID, ItemId, NameQuery, Owner, PriceFilter, TagFilter, id_in_range
 from app.items.repository import ItemFilter, get_item, list_items
 from app.items.schemas import ItemCreate, ItemOut, ItemPage, ItemUpdate
 from app.problems import Problem
@@ -62,11 +63,11 @@ async def list_items_route(
     _: Annotated[Principal, Depends(READ)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-    owner: Annotated[str | None, Query(max_length=255)] = None,
-    tag: Annotated[str | None, Query(max_length=50)] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Case-insensitive substring of the name.")] = None,
-    min_price: Annotated[Decimal | None, Query(ge=0)] = None,
-    max_price: Annotated[Decimal | None, Query(ge=0)] = None,
+    owner: Owner = None,
+    tag: TagFilter = None,
+    q: NameQuery = None,
+    min_price: PriceFilter = None,
+    max_price: PriceFilter = None,
 ) -> ItemPage:
     after = decode_cursor(cursor, _secret(request)) if cursor else None
     flt = ItemFilter(owner=owner, tag=tag.lower() if tag else None, q=q, min_price=min_price, max_price=max_price)
@@ -88,7 +89,7 @@ async def create_item_route(
     return Response(_serialize(item), status_code=201, media_type=JSON, headers={"Location": f"/items/{item.id}"})
 
 
-async def get_item_route(item_id: int, request: Request, _: Annotated[Principal, Depends(READ_ONE)]) -> Response:
+async def get_item_route(item_id: ItemId, request: Request, _: Annotated[Principal, Depends(READ_ONE)]) -> Response:
     cache: Cache = request.app.state.cache
     key = item_cache_key(item_id)
     cached = prefetched(request, key)
@@ -114,7 +115,7 @@ async def _item_to_modify(session: AsyncSession, item_id: int, principal: Princi
 
 
 async def update_item_route(
-    item_id: int,
+    item_id: ItemId,
     body: ItemUpdate,
     request: Request,
     session: Annotated[AsyncSession, Depends(get_session)],
@@ -134,7 +135,7 @@ async def update_item_route(
 
 
 async def delete_item_route(
-    item_id: int,
+    item_id: ItemId,
     request: Request,
     session: Annotated[AsyncSession, Depends(get_session)],
     principal: Annotated[Principal, Depends(WRITE)],
@@ -148,8 +149,13 @@ async def delete_item_route(
 
 async def get_item_hot(request: Request) -> Response:
     """`get_item_route` without FastAPI's per-request dependency solving (see app.hot_route)."""
+    item_id = request.path_params["item_id"]
+    if not id_in_range(item_id):
+        raise RequestValidationError(
+            [{"loc": ("path", "item_id"), "msg": f"Input should be between 1 and {MAX_ID}", "type": "less_than_equal"}]
+        )
     principal = await READ_ONE(request)
-    return await get_item_route(request.path_params["item_id"], request, principal)
+    return await get_item_route(item_id, request, principal)
 
 
 def install_routes(app: FastAPI) -> None:

@@ -8,12 +8,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+from app.items.params import MAX_PRICE, NO_NUL
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)]
+Description = Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)]
 Tag = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
 ]
-Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+Price = Annotated[Decimal, Field(ge=0, le=MAX_PRICE, max_digits=12, decimal_places=2)]
 
 
 def _unique(tags: list[str]) -> list[str]:
@@ -27,7 +30,7 @@ class ItemCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    description: Annotated[str, Field(max_length=2000)] | None = None
+    description: Description | None = None
     price: Price
     tags: Tags = Field(default_factory=list)
 
@@ -38,7 +41,7 @@ class ItemUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
-    description: Annotated[str, Field(max_length=2000)] | None = None
+    description: Description | None = None
     price: Price | None = None
     tags: Tags | None = None
 

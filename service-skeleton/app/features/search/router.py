@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import StringConstraints
 from sqlalchemy import select
 
 from app.auth import Principal, require_roles, require_user
 from app.features.search.query import InvalidSearch, ItemSearch, item_document
+from app.items.params import NO_NUL, Owner, PriceFilter
 from app.problems import Problem
 from app.ratelimit import rate_limit
 
@@ -20,12 +21,12 @@ router = APIRouter(prefix="/search", tags=["search"])
 async def search_items(
     request: Request,
     _: Annotated[Principal, Depends(require_user)],
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    owner: Annotated[str | None, Query(max_length=255)] = None,
-    tag: Annotated[list[str] | None, Query(max_length=10)] = None,
-    min_price: Annotated[Decimal | None, Query(ge=0)] = None,
-    max_price: Annotated[Decimal | None, Query(ge=0)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    q: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
+    owner: Owner = None,
+    tag: Annotated[list[Annotated[str, StringConstraints(max_length=50, pattern=NO_NUL)]] | None, Query(max_length=10)] = None,
+    min_price: PriceFilter = None,
+    max_price: PriceFilter = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     """Full-text search of items (OpenSearch), or substring search on the database fallback."""
