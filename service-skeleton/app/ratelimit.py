@@ -85,6 +85,8 @@ class RateLimiter:
         if self.store.client is None:
             count, reset = self.local.hit(key, limit.window_seconds)
             return self._decide(limit, count, reset), _NOT_FETCHED
+        if prefetch is not None and self.store.unflushed and not await self.store.flush_invalidations():
+            prefetch = None  # the cache may be stale until the failed invalidations are flushed
         if not self.store.available:
             return None, _NOT_FETCHED
         try:
