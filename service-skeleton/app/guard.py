@@ -32,7 +32,12 @@ class Guard:
         self._limit = RateLimit(prefetch=prefetch)
 
     async def __call__(self, request: Request) -> Principal:
-        principal = await optional_user(request)
+        try:
+            principal = await optional_user(request)
+        except Problem:
+            # An invalid token is counted too, by client IP: otherwise token guessing is unlimited.
+            await self._limit.apply(request, None)
+            raise
         await self._limit.apply(request, principal)
         if principal is None:
             raise unauthorized("Missing bearer token.")

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.auth import build_verifier
 from app.cache import Cache
@@ -156,7 +157,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         EdgeMiddleware,
         metrics=metrics,
         max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
         access_log=settings.access_log,
         docs_paths=DOCS_PATHS if settings.show_docs else (),
     )
+    # Outermost, so the client address is settled before anything reads it. Here rather than in
+    # uvicorn's flags (the Dockerfile runs --no-proxy-headers) so the trusted range is a setting.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app

@@ -144,7 +144,12 @@ class RateLimit:
         from app.auth import optional_user
 
         if request.app.state.rate_limiter.enabled:
-            await self.apply(request, await optional_user(request))
+            try:
+                principal = await optional_user(request)
+            except Problem:
+                await self.apply(request, None)  # an invalid token is counted by client IP
+                raise
+            await self.apply(request, principal)
 
     async def apply(self, request: Request, principal: Any) -> None:
         """Count the request of `principal` (None: anonymous, keyed by client IP)."""

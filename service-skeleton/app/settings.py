@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     docs_enabled: bool | None = None  # None: on in local only
     cors_allow_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_048_576, ge=1)
+    # All request headers together; a larger request gets 431 before any header is parsed.
+    max_header_bytes: int = Field(default=16_384, ge=1024)
+    # Peers whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs or CIDRs): the platform's
+    # load balancer / Kong range, set per environment. Never "*": any client could pick its IP,
+    # and with it its anonymous rate-limit bucket.
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["127.0.0.1"])
     access_log: bool = True
     log_level: str = "INFO"
     log_json: bool = True
@@ -137,7 +143,21 @@ class Settings(BaseSettings):
             self.redis_url = urlunsplit(parts._replace(netloc=netloc))
         return self
 
-    @field_validator("cors_allow_origins", "jwt_algorithms", "features", mode="before")
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _no_wildcard_proxy(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in value:
+            if entry == "*":
+                raise ValueError("FORWARDED_ALLOW_IPS must list the proxies' addresses or CIDRs, not '*'")
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"FORWARDED_ALLOW_IPS entry {entry!r} is not an IP address or CIDR") from None
+        return value
+
+    @field_validator("cors_allow_origins", "jwt_algorithms", "features", "forwarded_allow_ips", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
         return _split_commas(value)
