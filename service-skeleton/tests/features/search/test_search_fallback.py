@@ -124,3 +124,12 @@ async def test_search_is_off_unless_enabled(
     async with client_factory(features=["search"]) as client:
         assert (await client.get("/search/items", headers=auth_header())).status_code == 404
         assert not hasattr(client.app.state, "search")
+
+
+def test_search_disabled_is_not_listed(app_factory: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """SEARCH_ENABLED=false: neither `app.state.features` (nor the startup log that prints it)
+    names search, and no /search route is mounted."""
+    monkeypatch.setenv("SEARCH_ENABLED", "false")
+    app = app_factory(features=["search"])
+    assert app.state.features == []
+    assert not any(getattr(route, "path", "").startswith("/search") for route in app.routes)
