@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Principal
 from app.cache import Cache
-from app.db import get_session
+from app.db import get_read_session, get_session
 from app.guard import Guard
 from app.hot_route import add_hot_route
 from app.items.cursor import decode_cursor, encode_cursor
@@ -59,7 +59,7 @@ def _may_modify(principal: Principal, item: Item) -> None:
 
 async def list_items_route(
     request: Request,
-    session: Annotated[AsyncSession, Depends(get_session)],
+    session: Annotated[AsyncSession, Depends(get_read_session)],
     _: Annotated[Principal, Depends(READ)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -84,8 +84,8 @@ async def create_item_route(
 ) -> Response:
     item = Item(**body.model_dump(), owner=principal.subject)
     session.add(item)
+    # No refresh(): INSERT … RETURNING already brought back the id and the server defaults.
     await session.commit()
-    await session.refresh(item)
     return Response(_serialize(item), status_code=201, media_type=JSON, headers={"Location": f"/items/{item.id}"})
 
 
@@ -96,7 +96,7 @@ async def get_item_route(item_id: ItemId, request: Request, _: Annotated[Princip
     cached = await cache.get(key) if cached is NOT_FETCHED else cache.record(cached)
     if cached is not None:
         return Response(cached, media_type=JSON, headers={"X-Cache": "hit"})
-    async with request.app.state.db.sessionmaker() as session:
+    async with request.app.state.db.read_session() as session:
         item = await get_item(session, item_id)
     if item is None:
         raise _not_found(item_id)
@@ -128,8 +128,7 @@ async def update_item_route(
             raise Problem(422, "Request validation failed", f"{field} cannot be null.")
     for field, value in changes.items():
         setattr(item, field, value)
-    await session.commit()
-    await session.refresh(item)
+    await session.commit()  # UPDATE … RETURNING brought back updated_at (Item's eager_defaults)
     await request.app.state.cache.delete(item_cache_key(item_id))
     return Response(_serialize(item), media_type=JSON)
 
