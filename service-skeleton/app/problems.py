@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 
 from app.log import get_logger
 
@@ -102,7 +103,19 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
     if detail == HTTPStatus(exc.status_code).phrase:
         detail = None
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     return problem_response(exc.status_code, detail=detail, instance=request.url.path, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    # Starlette's 405 names only the methods of the first route that matched the path; a path
+    # served by several routes (GET and POST /items) allows the methods of all of them.
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute) and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> Response:

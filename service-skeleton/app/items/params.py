@@ -15,10 +15,17 @@ MAX_PRICE = Decimal("9999999999.99")  # NUMERIC(12,2)
 NO_NUL = r"^[^\x00]*$"
 
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="The item's id (a positive 64-bit integer).")]
-PriceFilter = Annotated[Decimal | None, Query(ge=0, le=MAX_PRICE, max_digits=12, decimal_places=2)]
+# Prices in a query are text: a plain decimal that fits NUMERIC(12,2), nothing Decimal() would
+# also take ("1e308", " 5", "NaN"). The pattern is the whole rule, so the schema states it exactly.
+PRICE_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+PriceFilter = Annotated[str | None, Query(pattern=PRICE_PATTERN, description="A price such as 12.50 (0 to 9999999999.99).")]
 Owner = Annotated[str | None, Query(max_length=255, pattern=NO_NUL)]
 TagFilter = Annotated[str | None, Query(max_length=50, pattern=NO_NUL)]
 NameQuery = Annotated[str | None, Query(max_length=200, pattern=NO_NUL, description="Case-insensitive substring of the name.")]
+
+
+def as_price(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
 
 
 def id_in_range(item_id: int) -> bool:

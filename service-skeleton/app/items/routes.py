@@ -17,7 +17,7 @@ from app.guard import Guard
 from app.hot_route import add_hot_route
 from app.items.cursor import decode_cursor, encode_cursor
 from app.items.models import Item
-from app.items.params import MAX_ID, ItemId, NameQuery, Owner, PriceFilter, TagFilter, id_in_range
+from app.items.params import MAX_ID, ItemId, NameQuery, Owner, PriceFilter, TagFilter, as_price, id_in_range
 from app.items.repository import ItemFilter, get_item, list_items
 from app.items.schemas import ItemCreate, ItemOut, ItemPage, ItemUpdate
 from app.problems import Problem
@@ -70,7 +70,8 @@ async def list_items_route(
     max_price: PriceFilter = None,
 ) -> ItemPage:
     after = decode_cursor(cursor, _secret(request)) if cursor else None
-    flt = ItemFilter(owner=owner, tag=tag.lower() if tag else None, q=q, min_price=min_price, max_price=max_price)
+    tag = tag.lower() if tag else None
+    flt = ItemFilter(owner=owner, tag=tag, q=q, min_price=as_price(min_price), max_price=as_price(max_price))
     rows, more = await list_items(session, flt, after_id=after, limit=limit, dialect=request.app.state.db.dialect)
     next_cursor = encode_cursor(rows[-1].id, _secret(request)) if more and rows else None
     return ItemPage(items=[ItemOut.model_validate(r) for r in rows], next_cursor=next_cursor, limit=limit)
@@ -122,10 +123,7 @@ async def update_item_route(
     principal: Annotated[Principal, Depends(WRITE)],
 ) -> Response:
     item = await _item_to_modify(session, item_id, principal)
-    changes = body.model_dump(exclude_unset=True)
-    for field in ("name", "price", "tags"):
-        if field in changes and changes[field] is None:
-            raise Problem(422, "Request validation failed", f"{field} cannot be null.")
+    changes = body.model_dump(exclude_unset=True)  # the schema refuses null for name, price, tags
     for field, value in changes.items():
         setattr(item, field, value)
     await session.commit()  # UPDATE … RETURNING brought back updated_at (Item's eager_defaults)

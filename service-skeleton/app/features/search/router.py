@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.auth import Principal, require_roles, require_user
 from app.features.search.query import InvalidSearch, ItemSearch, item_document
-from app.items.params import NO_NUL, Owner, PriceFilter
+from app.items.params import NO_NUL, Owner, PriceFilter, as_price
 from app.problems import Problem
 from app.ratelimit import rate_limit
 
@@ -35,8 +35,8 @@ async def search_items(
         q=q,
         owner=owner,
         tags=tuple(t.lower() for t in tag or ()),
-        min_price=min_price,
-        max_price=max_price,
+        min_price=as_price(min_price),
+        max_price=as_price(max_price),
         page=page,
         size=size,
     )
@@ -48,7 +48,12 @@ async def search_items(
     return {"items": result.items, "total": result.total, "page": result.page, "size": result.size, "backend": result.backend}
 
 
-@router.post("/reindex", name="search.reindex", status_code=202)
+@router.post(
+    "/reindex",
+    name="search.reindex",
+    status_code=202,
+    responses={409: {"description": "The database fallback has no index to rebuild."}},
+)
 async def reindex(request: Request, _: Annotated[Principal, Depends(require_roles("admin"))]) -> dict[str, Any]:
     """Rebuild the index from the items table (repairs anything a failed live update missed)."""
     from app.items.models import Item
