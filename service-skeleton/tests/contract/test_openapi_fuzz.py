@@ -6,6 +6,7 @@ and refuses) the service must do."""
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import threading
 import time
 import uuid
@@ -17,11 +18,15 @@ import pytest
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy.engine import make_url
 
 from service_testing import free_port
 
 pytestmark = pytest.mark.integration
+
+# Hypothesis keeps caches in ./.hypothesis: outside the service's tree (new-service copies it).
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="hypothesis-"))
 
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]  # schemathesis' defaults
 # A cursor is opaque and signed: one the fuzzer makes up is well-formed and still not ours (400,
@@ -102,6 +107,6 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_the_service_keeps_its_openapi_promises(case: Any, auth_header: Any) -> None:
     case.call_and_validate(headers=auth_header(sub="fuzzer", roles=["admin", "editor"]))
