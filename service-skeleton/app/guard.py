@@ -44,3 +44,18 @@ class Guard:
         if self.roles and not self.roles & principal.roles:
             raise Problem(403, detail=f"Requires role: {' or '.join(sorted(self.roles))}.")
         return principal
+
+
+_COUNT_ONLY = RateLimit()
+
+
+async def rate_limit(request: Request) -> None:
+    """Dependency: count the request against the route's limit, for routes that authorize by
+    other means (`require_roles`, `require_scopes`). Like `Guard`, an invalid token is counted
+    (by client IP) before its 401."""
+    try:
+        principal = await optional_user(request)
+    except Problem:
+        await _COUNT_ONLY.apply(request, None)
+        raise
+    await _COUNT_ONLY.apply(request, principal)

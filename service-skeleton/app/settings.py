@@ -18,6 +18,7 @@ from pydantic_settings import (
 )
 
 from app.about import SERVICE_NAME
+from app.limits import parse_limit
 
 Environment = Literal["local", "test", "dev", "staging", "prod"]
 
@@ -178,8 +179,6 @@ class Settings(BaseSettings):
     @field_validator("rate_limits")
     @classmethod
     def _valid_limits(cls, value: dict[str, str]) -> dict[str, str]:
-        from app.ratelimit import parse_limit
-
         for spec in value.values():
             parse_limit(spec)
         return value

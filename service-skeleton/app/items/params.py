@@ -19,9 +19,12 @@ ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="The item's id (a posi
 # also take ("1e308", " 5", "NaN"). The pattern is the whole rule, so the schema states it exactly.
 PRICE_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
 PriceFilter = Annotated[str | None, Query(pattern=PRICE_PATTERN, description="A price such as 12.50 (0 to 9999999999.99).")]
-Owner = Annotated[str | None, Query(max_length=255, pattern=NO_NUL)]
-TagFilter = Annotated[str | None, Query(max_length=50, pattern=NO_NUL)]
-NameQuery = Annotated[str | None, Query(max_length=200, pattern=NO_NUL, description="Case-insensitive substring of the name.")]
+# Optional filters are left out, not sent empty: an empty value is refused (it filtered on "").
+Owner = Annotated[str | None, Query(min_length=1, max_length=255, pattern=NO_NUL)]
+TagFilter = Annotated[str | None, Query(min_length=1, max_length=50, pattern=NO_NUL)]
+NameQuery = Annotated[
+    str | None, Query(min_length=1, max_length=200, pattern=NO_NUL, description="Case-insensitive substring of the name.")
+]
 
 
 def as_price(text: str | None) -> Decimal | None:

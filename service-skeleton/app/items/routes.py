@@ -62,7 +62,7 @@ async def list_items_route(
     session: Annotated[AsyncSession, Depends(get_read_session)],
     _: Annotated[Principal, Depends(READ)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     owner: Owner = None,
     tag: TagFilter = None,
     q: NameQuery = None,

@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 from app.auth import Principal, require_user
 from app.features.jobs.examples import ITEM_DIGEST
 from app.features.jobs.queue import Job
+from app.guard import rate_limit
 from app.log import get_logger
 from app.problems import Problem
-from app.ratelimit import rate_limit
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 _log = get_logger("app.features.jobs")

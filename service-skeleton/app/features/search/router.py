@@ -10,20 +10,21 @@ from sqlalchemy import select
 
 from app.auth import Principal, require_roles, require_user
 from app.features.search.query import InvalidSearch, ItemSearch, item_document
+from app.guard import rate_limit
 from app.items.params import NO_NUL, Owner, PriceFilter, as_price
 from app.problems import Problem
-from app.ratelimit import rate_limit
 
 router = APIRouter(prefix="/search", tags=["search"])
+SearchTag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=NO_NUL)]
 
 
 @router.get("/items", name="search.items", dependencies=[Depends(rate_limit)])
 async def search_items(
     request: Request,
     _: Annotated[Principal, Depends(require_user)],
-    q: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200, pattern=NO_NUL)] = None,
     owner: Owner = None,
-    tag: Annotated[list[Annotated[str, StringConstraints(max_length=50, pattern=NO_NUL)]] | None, Query(max_length=10)] = None,
+    tag: Annotated[list[SearchTag] | None, Query(max_length=10)] = None,
     min_price: PriceFilter = None,
     max_price: PriceFilter = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
