@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Principal
 from app.cache import Cache
-from app.db import get_read_session, get_session
+from app.deps import ReadSession, WriteSession
 from app.guard import Guard
 from app.hot_route import add_hot_route
 from app.items.cursor import decode_cursor, encode_cursor
@@ -38,6 +38,8 @@ def _prefetch_key(request: Request) -> str:
 READ = Guard()
 READ_ONE = Guard(prefetch=_prefetch_key)
 WRITE = Guard(*WRITERS)
+Reader = Annotated[Principal, Depends(READ)]
+Writer = Annotated[Principal, Depends(WRITE)]
 
 
 def _secret(request: Request) -> bytes:
@@ -59,8 +61,8 @@ def _may_modify(principal: Principal, item: Item) -> None:
 
 async def list_items_route(
     request: Request,
-    session: Annotated[AsyncSession, Depends(get_read_session)],
-    _: Annotated[Principal, Depends(READ)],
+    session: ReadSession,
+    _: Reader,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     owner: Owner = None,
@@ -80,8 +82,8 @@ async def list_items_route(
 async def create_item_route(
     body: ItemCreate,
     request: Request,
-    session: Annotated[AsyncSession, Depends(get_session)],
-    principal: Annotated[Principal, Depends(WRITE)],
+    session: WriteSession,
+    principal: Writer,
 ) -> Response:
     item = Item(**body.model_dump(), owner=principal.subject)
     session.add(item)
@@ -119,8 +121,8 @@ async def update_item_route(
     item_id: ItemId,
     body: ItemUpdate,
     request: Request,
-    session: Annotated[AsyncSession, Depends(get_session)],
-    principal: Annotated[Principal, Depends(WRITE)],
+    session: WriteSession,
+    principal: Writer,
 ) -> Response:
     item = await _item_to_modify(session, item_id, principal)
     changes = body.model_dump(exclude_unset=True)  # the schema refuses null for name, price, tags
@@ -134,8 +136,8 @@ async def update_item_route(
 async def delete_item_route(
     item_id: ItemId,
     request: Request,
-    session: Annotated[AsyncSession, Depends(get_session)],
-    principal: Annotated[Principal, Depends(WRITE)],
+    session: WriteSession,
+    principal: Writer,
 ) -> Response:
     item = await _item_to_modify(session, item_id, principal)
     await session.delete(item)

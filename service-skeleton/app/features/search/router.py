@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import StringConstraints
 from sqlalchemy import select
 
-from app.auth import Principal, require_roles, require_user
+from app.auth import Principal, require_roles
+from app.deps import CurrentUser
 from app.features.search.query import InvalidSearch, ItemSearch, item_document
 from app.guard import rate_limit
 from app.items.params import NO_NUL, Owner, PriceFilter, as_price
@@ -21,7 +22,7 @@ SearchTag = Annotated[str, StringConstraints(min_length=1, max_length=50, patter
 @router.get("/items", name="search.items", dependencies=[Depends(rate_limit)])
 async def search_items(
     request: Request,
-    _: Annotated[Principal, Depends(require_user)],
+    _: CurrentUser,
     q: Annotated[str | None, Query(min_length=1, max_length=200, pattern=NO_NUL)] = None,
     owner: Owner = None,
     tag: Annotated[list[SearchTag] | None, Query(max_length=10)] = None,
