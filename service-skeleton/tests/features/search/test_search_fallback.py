@@ -133,3 +133,12 @@ def test_search_disabled_is_not_listed(app_factory: Callable[..., Any], monkeypa
     app = app_factory(features=["search"])
     assert app.state.features == []
     assert not any(getattr(route, "path", "").startswith("/search") for route in app.routes)
+
+
+async def test_invalid_tokens_are_counted_on_search(client_factory: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rate_limit` (for routes that authorize by other means) counts an invalid token, as Guard does."""
+    monkeypatch.setenv("SEARCH_ENABLED", "true")
+    forged = {"Authorization": "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.c2ln"}
+    async with client_factory(features=["search"], rate_limits={"default": "2/minute"}) as client:
+        codes = [(await client.get("/search/items", headers=forged)).status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
