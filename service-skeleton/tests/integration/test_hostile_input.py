@@ -15,9 +15,8 @@ NEGATIVE = str(-(2**63) - 1)
 
 
 @pytest.fixture
-async def pg_client(pg_database: str, client_factory: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
-    monkeypatch.setenv("SEARCH_ENABLED", "true")
-    async with client_factory(database_url=pg_database, features=["search"]) as client:
+async def pg_client(pg_database: str, client_factory: Callable[..., Any]) -> AsyncIterator[Any]:
+    async with client_factory(database_url=pg_database) as client:
         yield client
 
 
@@ -35,13 +34,19 @@ async def test_ids_outside_bigint_are_422(pg_client, auth_header, method, item_i
     _assert_422(await pg_client.request(method, f"/items/{item_id}", headers=editor, **body))
 
 
-@pytest.mark.parametrize("path", ["/items", "/search/items"])
-@pytest.mark.parametrize(
-    "params",
-    [{"min_price": "1e10"}, {"max_price": "1e308"}, {"min_price": "0.001"}, {"q": "a\x00b"}, {"owner": "\x00"}, {"tag": "x\x00"}],
-)
-async def test_filters_the_database_cannot_hold_are_422(pg_client, auth_header, path, params):
-    _assert_422(await pg_client.get(path, params=params, headers=auth_header(sub="alice")))
+HOSTILE_FILTERS = [
+    {"min_price": "1e10"},
+    {"max_price": "1e308"},
+    {"min_price": "0.001"},
+    {"q": "a\x00b"},
+    {"owner": "\x00"},
+    {"tag": "x\x00"},
+]
+
+
+@pytest.mark.parametrize("params", HOSTILE_FILTERS)
+async def test_filters_the_database_cannot_hold_are_422(pg_client, auth_header, params):
+    _assert_422(await pg_client.get("/items", params=params, headers=auth_header(sub="alice")))
 
 
 @pytest.mark.parametrize(

@@ -142,3 +142,22 @@ async def test_invalid_tokens_are_counted_on_search(client_factory: Callable[...
     async with client_factory(features=["search"], rate_limits={"default": "2/minute"}) as client:
         codes = [(await client.get("/search/items", headers=forged)).status_code for _ in range(3)]
     assert codes == [401, 401, 429]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"min_price": "1e10"}, {"max_price": "1e308"}, {"min_price": "0.001"}, {"q": "a\x00b"}, {"owner": "\x00"}, {"tag": "x\x00"}],
+)
+async def test_search_filters_the_database_cannot_hold_are_422(
+    params: dict[str, str],
+    pg_database: str,
+    client_factory: Callable[..., Any],
+    auth_header: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Against real PostgreSQL, where each once made a 500: refused at the edge with the problem body."""
+    monkeypatch.setenv("SEARCH_ENABLED", "true")
+    async with client_factory(features=["search"], database_url=pg_database) as client:
+        response = await client.get("/search/items", params=params, headers=auth_header(sub="alice"))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
