@@ -1,5 +1,5 @@
 """Benchmark of the service skeleton: an authenticated, rate-limited, cache-hit GET /items/{id}
-against a bare FastAPI /ping (app/bare.py), same uvicorn settings, same run, load from wrk on loopback.
+against a bare FastAPI /ping (bench/service/bare_app.py), same uvicorn settings, same run, load from wrk on loopback.
 
 Target (the issue): at least 0.6x the bare requests/s, p99 at most 25 ms, at 64 connections.
 Each target gets `--duration` seconds of load, cut into `--slices` that alternate between the two
@@ -214,9 +214,11 @@ class Servers:
                 raise BenchError(f"redis-server did not start\n{self.log_tail('redis')}")
             time.sleep(0.02)
 
-    def start_app(self, name: str, target: str, ready_path: str) -> tuple[str, int]:
+    def start_app(self, name: str, target: str, ready_path: str, *, app_dir: Path | None = None) -> tuple[str, int]:
         port = free_port()
-        process = self._spawn(name, [self.python, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port), *UVICORN_ARGS])
+        where = ["--app-dir", str(app_dir)] if app_dir is not None else []
+        argv = [self.python, "-m", "uvicorn", target, *where, "--host", "127.0.0.1", "--port", str(port), *UVICORN_ARGS]
+        process = self._spawn(name, argv)
         base = f"http://127.0.0.1:{port}"
         try:
             wait_for(base + ready_path, process=process)
@@ -267,7 +269,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         servers.env["REDIS_URL"] = servers.start_redis()
         say("starting the service and the bare app ...")
         service, service_pid = servers.start_app("service", "app.asgi:app", "/healthz")
-        bare, bare_pid = servers.start_app("bare", "app.bare:app", "/ping")
+        bare, bare_pid = servers.start_app("bare", "bare_app:app", "/ping", app_dir=HERE)
         token = servers.mint_token()
 
         status, _, body = request("POST", f"{service}/items", token, {"name": "lamp", "price": "9.99", "tags": ["home"]})

@@ -56,7 +56,7 @@ class Cache:
     async def get(self, key: str) -> bytes | None:
         if self.local is not None:
             return self.record(self.local.get(key))
-        if not self.store.available:
+        if not self.store.available or not await self.store.flush_invalidations():
             self._error.inc()
             return None
         try:
@@ -79,15 +79,20 @@ class Cache:
             self.store.failed("cache_set", exc)
 
     async def delete(self, *keys: str) -> bool:
-        """Invalidate. Returns False when Redis could not be reached (the entry may be stale up to its TTL)."""
+        """Invalidate. When Redis cannot be reached the keys are remembered and deleted before the
+        cache is read again (see RedisStore.flush_invalidations); returns False then."""
         if self.local is not None:
             self.local.delete(*keys)
             return True
         if self.store.client is None:
             return True
+        if not self.store.available:
+            self.store.invalidation_failed(keys)
+            return False
         try:
             await self.store.client.delete(*keys)
         except (RedisError, OSError) as exc:
             self.store.failed("cache_delete", exc)
+            self.store.invalidation_failed(keys)
             return False
         return True

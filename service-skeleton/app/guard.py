@@ -32,10 +32,30 @@ class Guard:
         self._limit = RateLimit(prefetch=prefetch)
 
     async def __call__(self, request: Request) -> Principal:
-        principal = await optional_user(request)
+        try:
+            principal = await optional_user(request)
+        except Problem:
+            # An invalid token is counted too, by client IP: otherwise token guessing is unlimited.
+            await self._limit.apply(request, None)
+            raise
         await self._limit.apply(request, principal)
         if principal is None:
             raise unauthorized("Missing bearer token.")
         if self.roles and not self.roles & principal.roles:
             raise Problem(403, detail=f"Requires role: {' or '.join(sorted(self.roles))}.")
         return principal
+
+
+_COUNT_ONLY = RateLimit()
+
+
+async def rate_limit(request: Request) -> None:
+    """Dependency: count the request against the route's limit, for routes that authorize by
+    other means (`require_roles`, `require_scopes`). Like `Guard`, an invalid token is counted
+    (by client IP) before its 401."""
+    try:
+        principal = await optional_user(request)
+    except Problem:
+        await _COUNT_ONLY.apply(request, None)
+        raise
+    await _COUNT_ONLY.apply(request, principal)

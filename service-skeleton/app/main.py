@@ -5,10 +5,10 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.auth import build_verifier
 from app.cache import Cache
@@ -21,6 +21,7 @@ from app.lifecycle import Lifecycle
 from app.log import configure_logging, flush_logs, get_logger
 from app.metrics import Metrics
 from app.middleware import EdgeMiddleware
+from app.openapi import install_openapi
 from app.problems import install_problem_handlers
 from app.ratelimit import RateLimiter
 from app.redis_store import RedisStore
@@ -50,27 +51,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.lifecycle.shutdown()
         log.info("stopped")
         flush_logs()
-
-
-def _document_bearer_auth(app: FastAPI) -> None:
-    """Declare the bearer scheme in OpenAPI (the /docs "Authorize" button) without adding a
-    security dependency to every request: the routes already authenticate through Guard."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = build()
-            schema.setdefault("components", {}).setdefault("securitySchemes", {})["bearerAuth"] = {
-                "type": "http",
-                "scheme": "bearer",
-                "bearerFormat": "JWT",
-            }
-            # Every operation needs a token unless it says otherwise (`openapi_extra={"security": []}`).
-            schema.setdefault("security", [{"bearerAuth": []}])
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -133,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if flush is not None:
         lifecycle.on_shutdown(flush)
 
-    _document_bearer_auth(app)
+    install_openapi(app)
 
     # add_middleware wraps: the last added is the outermost.
     if settings.cors_allow_origins:
@@ -156,7 +136,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         EdgeMiddleware,
         metrics=metrics,
         max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
         access_log=settings.access_log,
         docs_paths=DOCS_PATHS if settings.show_docs else (),
     )
+    # Outermost, so the client address is settled before anything reads it. Here rather than in
+    # uvicorn's flags (the Dockerfile runs --no-proxy-headers) so the trusted range is a setting.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app

@@ -1,6 +1,6 @@
 """The service's one pure ASGI middleware (no BaseHTTPMiddleware, and one layer rather than a
 stack: every layer costs a call and a send wrapper per request): request id and trace id,
-metrics by route template, the access log, security headers, the body size limit and the
+metrics by route template, the access log, security headers, the header and body size limits and the
 catch-all that keeps stack traces off the wire."""
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ class EdgeMiddleware:
         *,
         metrics: Metrics,
         max_body_bytes: int,
+        max_header_bytes: int = 16_384,
         access_log: bool = True,
         hsts: bool = True,
         docs_paths: tuple[str, ...] = (),
@@ -83,6 +84,7 @@ class EdgeMiddleware:
         self.app = app
         self.metrics = metrics
         self.max_body_bytes = max_body_bytes
+        self.max_header_bytes = max_header_bytes
         self.access_log = access_log
         self.docs_paths = docs_paths
         self.api_headers, self.docs_headers = _security_headers(hsts)
@@ -93,7 +95,9 @@ class EdgeMiddleware:
             return
         start = time.perf_counter()
         request_id = traceparent = length = chunked = None
+        header_bytes = 0
         for key, value in scope["headers"]:
+            header_bytes += len(key) + len(value)
             if key == b"x-request-id":
                 request_id = value.decode("latin-1")
             elif key == b"traceparent":
@@ -125,6 +129,11 @@ class EdgeMiddleware:
             await send(message)
 
         try:
+            if header_bytes > self.max_header_bytes:
+                # Before the token is verified: a megabyte Authorization header costs nothing more.
+                status = 431
+                await _send_problem(send_wrapper, 431, f"Request headers exceed {self.max_header_bytes} bytes.", close=True)
+                return
             if length is not None and _too_large(length, self.max_body_bytes):
                 status = 413
                 await _send_problem(send_wrapper, 413, f"Request body exceeds {self.max_body_bytes} bytes.", close=True)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 
 from app.log import get_logger
 
@@ -102,7 +103,19 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
     if detail == HTTPStatus(exc.status_code).phrase:
         detail = None
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     return problem_response(exc.status_code, detail=detail, instance=request.url.path, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    # Starlette's 405 names only the methods of the first route that matched the path; a path
+    # served by several routes (GET and POST /items) allows the methods of all of them.
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute) and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
@@ -148,9 +161,33 @@ async def _on_connection_error(request: Request, exc: Exception) -> Response:
     )
 
 
+# SQLSTATE classes that say "the server cannot serve you right now", not "your query is wrong":
+# 08 connection exception, 53 insufficient resources (too many connections), 57P operator
+# intervention (57P01 admin shutdown, 57P03 cannot connect now: every RDS failover and reboot).
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57P")
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    # asyncpg's errors carry `sqlstate`; SQLAlchemy's adapted ones copy it to `pgcode` too.
+    return str(getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or "")
+
+
 async def _on_dbapi_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DBAPIError)
-    if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError) or isinstance(exc.orig, OSError):
+    if (
+        exc.connection_invalidated
+        or isinstance(exc, OperationalError | InterfaceError)
+        or isinstance(exc.orig, OSError)
+        or _sqlstate(exc).startswith(_UNAVAILABLE_SQLSTATES)
+    ):
+        return await _on_database_unavailable(request, exc)
+    return await _on_unhandled(request, exc)
+
+
+async def _on_postgres_error(request: Request, exc: Exception) -> Response:
+    # asyncpg raises its own error, unwrapped by SQLAlchemy, when a *new* connection is refused:
+    # CannotConnectNowError (57P03) while the server starts or shuts down, TooManyConnections (53300).
+    if str(getattr(exc, "sqlstate", "") or "").startswith(_UNAVAILABLE_SQLSTATES):
         return await _on_database_unavailable(request, exc)
     return await _on_unhandled(request, exc)
 
@@ -168,4 +205,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SQLAlchemyTimeoutError, _on_database_unavailable)
     app.add_exception_handler(ConnectionError, _on_connection_error)
     app.add_exception_handler(DBAPIError, _on_dbapi_error)
+    try:
+        from asyncpg import PostgresError
+    except ImportError:  # pragma: no cover - asyncpg is a dependency; SQLite-only forks may drop it
+        pass
+    else:
+        app.add_exception_handler(PostgresError, _on_postgres_error)
     app.add_exception_handler(Exception, _on_unhandled)

@@ -4,7 +4,6 @@ fail-open when Redis errors."""
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -12,29 +11,11 @@ from typing import Any
 from fastapi import Request
 from redis.exceptions import RedisError
 
+from app.limits import Limit, parse_limit
 from app.metrics import Metrics
 from app.problems import Problem
 from app.redis_store import RedisStore
 from app.redis_windows import RedisWindows
-
-_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-_SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(second|minute|hour|day)s?\s*$")
-
-@dataclass(frozen=True, slots=True)
-class Limit:
-    count: int
-    window_seconds: int
-
-
-def parse_limit(spec: str) -> Limit:
-    """`"100/minute"`, `"10/second"`, `"1000/5minutes"` into a Limit."""
-    match = _SPEC.match(spec)
-    if not match:
-        raise ValueError(f"rate limit {spec!r} is not '<count>/<second|minute|hour|day>'")
-    count, multiple, unit = int(match[1]), int(match[2] or 1), match[3]
-    if count < 1 or multiple < 1:
-        raise ValueError(f"rate limit {spec!r} must be positive")
-    return Limit(count, multiple * _UNITS[unit])
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +66,8 @@ class RateLimiter:
         if self.store.client is None:
             count, reset = self.local.hit(key, limit.window_seconds)
             return self._decide(limit, count, reset), _NOT_FETCHED
+        if prefetch is not None and self.store.unflushed and not await self.store.flush_invalidations():
+            prefetch = None  # the cache may be stale until the failed invalidations are flushed
         if not self.store.available:
             return None, _NOT_FETCHED
         try:
@@ -129,7 +112,9 @@ def prefetched(request: Request, key: str) -> Any:
 
 
 class RateLimit:
-    """Dependency: counts the request against the route's limit and sets the RateLimit-* headers.
+    """Counts a request against the route's limit and sets the RateLimit-* headers. The caller
+    hands over the principal (see app.guard: `Guard`, and `rate_limit` for routes that
+    authenticate by other means), so the limiter knows nothing of authentication.
 
     `RateLimit(prefetch=lambda request: "items:" + request.path_params["item_id"])` also reads that
     cache key in the same Redis round trip (see `prefetched`).
@@ -137,12 +122,6 @@ class RateLimit:
 
     def __init__(self, prefetch: Any = None) -> None:
         self.prefetch = prefetch
-
-    async def __call__(self, request: Request) -> None:
-        from app.auth import optional_user
-
-        if request.app.state.rate_limiter.enabled:
-            await self.apply(request, await optional_user(request))
 
     async def apply(self, request: Request, principal: Any) -> None:
         """Count the request of `principal` (None: anonymous, keyed by client IP)."""
@@ -175,5 +154,3 @@ class RateLimit:
         # a prebuilt Response, whose headers FastAPI would not merge).
         request.scope["app.response_headers"] = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
 
-
-rate_limit = RateLimit()

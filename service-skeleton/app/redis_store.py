@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
 from app.log import get_logger
 
@@ -32,6 +33,9 @@ class RedisStore:
         self.retry_after = retry_after
         self._down_until = 0.0
         self.last_error: str | None = None
+        # Cache keys whose invalidation did not reach Redis (an outage during a write). Until they
+        # are deleted, nothing is read from the cache: it may hold what the database no longer does.
+        self.unflushed: set[str] = set()
 
     @property
     def available(self) -> bool:
@@ -50,6 +54,27 @@ class RedisStore:
         self._down_until = 0.0
         self.last_error = None
 
+    def invalidation_failed(self, keys: tuple[str, ...]) -> None:
+        self.unflushed.update(keys)
+
+    async def flush_invalidations(self) -> bool:
+        """Retry the deletes that failed during an outage. True when none is left: only then may
+        the cache be read again."""
+        if not self.unflushed:
+            return True
+        if not self.available:
+            return False
+        keys = list(self.unflushed)
+        try:
+            await self.client.delete(*keys)  # type: ignore[union-attr]
+        except (RedisError, OSError) as exc:
+            self.failed("cache_invalidate", exc)
+            return False
+        self.unflushed.difference_update(keys)
+        _log.info("cache_invalidations_flushed", keys=len(keys))
+        self.succeeded()
+        return True
+
     async def ping(self) -> None:
         """Readiness check; raises when Redis is configured and not answering."""
         if self.client is None:
@@ -60,6 +85,7 @@ class RedisStore:
             self.failed("ping", exc)
             raise
         self.succeeded()
+        await self.flush_invalidations()  # the readiness probe heals the cache even without traffic
 
     async def aclose(self) -> None:
         if self.client is not None:

@@ -58,11 +58,18 @@ def build_verifier(settings: Settings) -> TokenVerifier:
     )
 
 
+# The challenge is built from constants only: a token's header is attacker-controlled, and text
+# copied from it into WWW-Authenticate could inject parameters or fail latin-1 encoding (a 500).
+_CHALLENGES = {
+    None: 'Bearer realm="api"',
+    "invalid_request": 'Bearer realm="api", error="invalid_request", error_description="The Authorization header is malformed."',
+    "invalid_token": 'Bearer realm="api", error="invalid_token", error_description="The access token is invalid or expired."',
+}
+
+
 def unauthorized(detail: str, error: str | None = None) -> Problem:
-    challenge = 'Bearer realm="api"'
-    if error:
-        challenge += f', error="{error}", error_description="{detail}"'
-    return Problem(401, detail=detail, headers={"WWW-Authenticate": challenge})
+    """A 401 problem; `detail` goes to the body only, the header is one of the fixed challenges."""
+    return Problem(401, detail=detail, headers={"WWW-Authenticate": _CHALLENGES.get(error, _CHALLENGES[None])})
 
 
 async def _principal(request: Request, *, required: bool) -> Principal | None:

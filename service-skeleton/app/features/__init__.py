@@ -1,6 +1,7 @@
 """Host side of the feature plug-in API: discover feature packages and install the enabled ones.
 
-A feature is a subpackage of `app.features` exposing `install(app: FastAPI, settings: Settings)`.
+A feature is a subpackage of `app.features` exposing `install(app: FastAPI, settings: Settings)`;
+an install that returns False declined (its own setting keeps it off) and is not listed as installed.
 See README.md beside this file for what a feature may use.
 """
 
@@ -45,7 +46,8 @@ def install_features(app: FastAPI, settings: Settings) -> list[str]:
         install = getattr(module, "install", None)
         if not callable(install):
             raise TypeError(f"feature {name!r} has no install(app, settings) function")
-        install(app, settings)
+        if install(app, settings) is False:  # off by its own setting (e.g. SEARCH_ENABLED=false)
+            continue
         installed.append(name)
     app.state.features = installed
     _log.info("features_installed", features=installed)

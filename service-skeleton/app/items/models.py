@@ -17,6 +17,9 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 
 class Item(Base):
     __tablename__ = "items"
+    # Server-generated columns (id, created_at, updated_at) come back by RETURNING on INSERT and
+    # UPDATE, so a write never needs a refresh() (a second transaction) to answer.
+    __mapper_args__ = {"eager_defaults": True}
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False, index=True)

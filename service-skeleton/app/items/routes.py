@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import Principal
 from app.cache import Cache
-from app.db import get_session
+from app.deps import ReadSession, WriteSession
 from app.guard import Guard
 from app.hot_route import add_hot_route
 from app.items.cursor import decode_cursor, encode_cursor
 from app.items.models import Item
+from app.items.params import MAX_ID, ItemId, NameQuery, Owner, PriceFilter, TagFilter, as_price, id_in_range
 from app.items.repository import ItemFilter, get_item, list_items
 from app.items.schemas import ItemCreate, ItemOut, ItemPage, ItemUpdate
 from app.problems import Problem
@@ -37,6 +38,8 @@ def _prefetch_key(request: Request) -> str:
 READ = Guard()
 READ_ONE = Guard(prefetch=_prefetch_key)
 WRITE = Guard(*WRITERS)
+Reader = Annotated[Principal, Depends(READ)]
+Writer = Annotated[Principal, Depends(WRITE)]
 
 
 def _secret(request: Request) -> bytes:
@@ -58,18 +61,19 @@ def _may_modify(principal: Principal, item: Item) -> None:
 
 async def list_items_route(
     request: Request,
-    session: Annotated[AsyncSession, Depends(get_session)],
-    _: Annotated[Principal, Depends(READ)],
+    session: ReadSession,
+    _: Reader,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    owner: Annotated[str | None, Query(max_length=255)] = None,
-    tag: Annotated[str | None, Query(max_length=50)] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Case-insensitive substring of the name.")] = None,
-    min_price: Annotated[Decimal | None, Query(ge=0)] = None,
-    max_price: Annotated[Decimal | None, Query(ge=0)] = None,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    owner: Owner = None,
+    tag: TagFilter = None,
+    q: NameQuery = None,
+    min_price: PriceFilter = None,
+    max_price: PriceFilter = None,
 ) -> ItemPage:
     after = decode_cursor(cursor, _secret(request)) if cursor else None
-    flt = ItemFilter(owner=owner, tag=tag.lower() if tag else None, q=q, min_price=min_price, max_price=max_price)
+    tag = tag.lower() if tag else None
+    flt = ItemFilter(owner=owner, tag=tag, q=q, min_price=as_price(min_price), max_price=as_price(max_price))
     rows, more = await list_items(session, flt, after_id=after, limit=limit, dialect=request.app.state.db.dialect)
     next_cursor = encode_cursor(rows[-1].id, _secret(request)) if more and rows else None
     return ItemPage(items=[ItemOut.model_validate(r) for r in rows], next_cursor=next_cursor, limit=limit)
@@ -78,24 +82,24 @@ async def list_items_route(
 async def create_item_route(
     body: ItemCreate,
     request: Request,
-    session: Annotated[AsyncSession, Depends(get_session)],
-    principal: Annotated[Principal, Depends(WRITE)],
+    session: WriteSession,
+    principal: Writer,
 ) -> Response:
     item = Item(**body.model_dump(), owner=principal.subject)
     session.add(item)
+    # No refresh(): INSERT … RETURNING already brought back the id and the server defaults.
     await session.commit()
-    await session.refresh(item)
     return Response(_serialize(item), status_code=201, media_type=JSON, headers={"Location": f"/items/{item.id}"})
 
 
-async def get_item_route(item_id: int, request: Request, _: Annotated[Principal, Depends(READ_ONE)]) -> Response:
+async def get_item_route(item_id: ItemId, request: Request, _: Annotated[Principal, Depends(READ_ONE)]) -> Response:
     cache: Cache = request.app.state.cache
     key = item_cache_key(item_id)
     cached = prefetched(request, key)
     cached = await cache.get(key) if cached is NOT_FETCHED else cache.record(cached)
     if cached is not None:
         return Response(cached, media_type=JSON, headers={"X-Cache": "hit"})
-    async with request.app.state.db.sessionmaker() as session:
+    async with request.app.state.db.read_session() as session:
         item = await get_item(session, item_id)
     if item is None:
         raise _not_found(item_id)
@@ -114,30 +118,26 @@ async def _item_to_modify(session: AsyncSession, item_id: int, principal: Princi
 
 
 async def update_item_route(
-    item_id: int,
+    item_id: ItemId,
     body: ItemUpdate,
     request: Request,
-    session: Annotated[AsyncSession, Depends(get_session)],
-    principal: Annotated[Principal, Depends(WRITE)],
+    session: WriteSession,
+    principal: Writer,
 ) -> Response:
     item = await _item_to_modify(session, item_id, principal)
-    changes = body.model_dump(exclude_unset=True)
-    for field in ("name", "price", "tags"):
-        if field in changes and changes[field] is None:
-            raise Problem(422, "Request validation failed", f"{field} cannot be null.")
+    changes = body.model_dump(exclude_unset=True)  # the schema refuses null for name, price, tags
     for field, value in changes.items():
         setattr(item, field, value)
-    await session.commit()
-    await session.refresh(item)
+    await session.commit()  # UPDATE … RETURNING brought back updated_at (Item's eager_defaults)
     await request.app.state.cache.delete(item_cache_key(item_id))
     return Response(_serialize(item), media_type=JSON)
 
 
 async def delete_item_route(
-    item_id: int,
+    item_id: ItemId,
     request: Request,
-    session: Annotated[AsyncSession, Depends(get_session)],
-    principal: Annotated[Principal, Depends(WRITE)],
+    session: WriteSession,
+    principal: Writer,
 ) -> Response:
     item = await _item_to_modify(session, item_id, principal)
     await session.delete(item)
@@ -148,8 +148,13 @@ async def delete_item_route(
 
 async def get_item_hot(request: Request) -> Response:
     """`get_item_route` without FastAPI's per-request dependency solving (see app.hot_route)."""
+    item_id = request.path_params["item_id"]
+    if not id_in_range(item_id):
+        raise RequestValidationError(
+            [{"loc": ("path", "item_id"), "msg": f"Input should be between 1 and {MAX_ID}", "type": "less_than_equal"}]
+        )
     principal = await READ_ONE(request)
-    return await get_item_route(request.path_params["item_id"], request, principal)
+    return await get_item_route(item_id, request, principal)
 
 
 def install_routes(app: FastAPI) -> None:

@@ -87,6 +87,21 @@ async def test_alg_none_is_refused(client, signing_keys):
     _assert_401(await _get(client, token), "not accepted")
 
 
+@pytest.mark.parametrize("alg", ["\u2603", 'RS256", error="injected', "RS256\r\nX-Injected: 1", ["RS256"], 7])
+async def test_forged_alg_is_401_with_a_fixed_challenge(client, signing_keys, alg):
+    """The token header is attacker text: a snowman once made a 500 (latin-1), a quote injected
+    challenge parameters. The challenge must be a constant whatever `alg` says."""
+    now = int(time.time())
+    header = {"alg": alg, "typ": "JWT", "kid": signing_keys["rsa"].kid}
+    claims = {"sub": "mallory", "iss": ISSUER, "aud": AUDIENCE, "exp": now + 300}
+    response = await _get(client, f"{_b64(header)}.{_b64(claims)}.c2ln")
+    _assert_401(response, "not accepted")
+    assert response.headers["www-authenticate"] == (
+        'Bearer realm="api", error="invalid_token", error_description="The access token is invalid or expired."'
+    )
+    assert "injected" not in response.text.lower() and "\u2603" not in response.text
+
+
 async def test_hs256_signed_with_the_public_key_is_refused(client, signing_keys):
     """The classic RS/HS confusion: the attacker HMACs with the (public) RSA key as the secret."""
     import hashlib

@@ -77,9 +77,20 @@ def test_a_feature_without_install_stops_startup(app_factory, monkeypatch):
         app_factory(features=None)
 
 
-async def test_every_present_feature_installs_and_the_app_serves(client_factory):
+async def test_every_present_feature_installs_and_the_app_serves(client_factory, monkeypatch):
     """Smoke test of the service as generated with every feature: starts, is live, stops cleanly."""
+    monkeypatch.setenv("SEARCH_ENABLED", "true")
     async with client_factory(features=None) as client:
         assert client.app.state.features == host.available_features()
         assert (await client.get("/healthz")).status_code == 200
         assert (await client.get("/openapi.json")).status_code == 200
+
+
+
+def test_a_feature_that_declines_is_not_listed(app_factory, monkeypatch):
+    """An install that returns False (off by its own setting) is not reported as installed."""
+    module = types.ModuleType("app.features.zz_off")
+    module.install = lambda app, settings: False
+    monkeypatch.setitem(sys.modules, "app.features.zz_off", module)
+    monkeypatch.setattr(host, "available_features", lambda: ["zz_off"])
+    assert app_factory(features=None).state.features == []

@@ -129,3 +129,15 @@ async def test_openapi_documents_bearer_auth(client):
     assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert schema["security"] == [{"bearerAuth": []}]
     assert "/healthz" not in schema["paths"]
+
+
+async def test_openapi_documents_errors_as_problems(client):
+    schema = (await client.get("/openapi.json")).json()
+    patch = schema["paths"]["/items/{item_id}"]["patch"]
+    for status in ("401", "404", "413", "422", "429", "503"):
+        assert list(patch["responses"][status]["content"]) == ["application/problem+json"], status
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    update = schema["components"]["schemas"]["ItemUpdate"]["properties"]
+    assert update["name"]["type"] == "string" and "anyOf" not in update["name"]  # null is refused, and says so
+    price = schema["components"]["schemas"]["ItemCreate"]["properties"]["price"]["anyOf"]
+    assert {"type": "string", "pattern": "^[0-9]{1,10}(\\.[0-9]{1,2})?$"} in price

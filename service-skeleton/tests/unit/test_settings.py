@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.limits import Limit, parse_limit
 from app.main import create_app
-from app.ratelimit import Limit, parse_limit
 from app.settings import ConfigurationError, Settings, check_production_ready
 
 PROD = {

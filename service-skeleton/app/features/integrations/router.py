@@ -9,7 +9,18 @@ from fastapi import APIRouter, Path, Request
 router = APIRouter(tags=["integrations"])
 
 
-@router.post("/webhooks/{source}", name="webhooks.receive", status_code=202)
+@router.post(
+    "/webhooks/{source}",
+    name="webhooks.receive",
+    status_code=202,
+    # No bearer token: the signature is the auth. The raw body is read by the route itself.
+    openapi_extra={"security": []},
+    responses={
+        401: {"description": "Missing, malformed or wrong signature, or a timestamp outside the window."},
+        409: {"description": "This delivery was already received."},
+        413: {"description": "The request body is too large."},
+    },
+)
 async def receive_webhook(
     request: Request, source: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 ) -> dict[str, Any]:

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, Field
 
-from app.auth import Principal, require_user
+from app.deps import CurrentUser
 from app.features.jobs.examples import ITEM_DIGEST
 from app.features.jobs.queue import Job
+from app.guard import rate_limit
 from app.log import get_logger
 from app.problems import Problem
-from app.ratelimit import rate_limit
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 _log = get_logger("app.features.jobs")
@@ -39,7 +39,7 @@ class Enqueued(BaseModel):
 async def enqueue_item_digest(
     body: ItemDigestRequest,
     request: Request,
-    principal: Annotated[Principal, Depends(require_user)],
+    principal: CurrentUser,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Enqueued:
     """Queue an e-mail digest of items; the worker sends it. `Idempotency-Key` makes retries safe."""

@@ -27,12 +27,13 @@ class SearchState:
     indexer: Any
 
 
-def install(app: FastAPI, settings: Any) -> None:
-    """Expose `app.state.search` and the `/search` routes when SEARCH_ENABLED=true."""
+def install(app: FastAPI, settings: Any) -> bool:
+    """Expose `app.state.search` and the `/search` routes when SEARCH_ENABLED=true; False (not
+    installed, not listed in `app.state.features`) otherwise."""
     search_settings = SearchSettings()
     if not search_settings.enabled:
         _log.info("search_disabled", hint="set SEARCH_ENABLED=true to mount /search")
-        return
+        return False
     from prometheus_client import Counter
 
     from app.features.search.indexing import ItemIndexer
@@ -58,3 +59,4 @@ def install(app: FastAPI, settings: Any) -> None:
     app.state.readiness.register("search", backend.ping, critical=False)  # items still work without it
     app.state.lifecycle.on_shutdown(backend.close)
     app.state.lifecycle.on_shutdown(indexer.drain)  # runs before close (reverse order)
+    return True

@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import StringConstraints
 from sqlalchemy import select
 
-from app.auth import Principal, require_roles, require_user
+from app.auth import Principal, require_roles
+from app.deps import CurrentUser
 from app.features.search.query import InvalidSearch, ItemSearch, item_document
+from app.guard import rate_limit
+from app.items.params import NO_NUL, Owner, PriceFilter, as_price
 from app.problems import Problem
-from app.ratelimit import rate_limit
 
 router = APIRouter(prefix="/search", tags=["search"])
+SearchTag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=NO_NUL)]
 
 
 @router.get("/items", name="search.items", dependencies=[Depends(rate_limit)])
 async def search_items(
     request: Request,
-    _: Annotated[Principal, Depends(require_user)],
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    owner: Annotated[str | None, Query(max_length=255)] = None,
-    tag: Annotated[list[str] | None, Query(max_length=10)] = None,
-    min_price: Annotated[Decimal | None, Query(ge=0)] = None,
-    max_price: Annotated[Decimal | None, Query(ge=0)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    _: CurrentUser,
+    q: Annotated[str | None, Query(min_length=1, max_length=200, pattern=NO_NUL)] = None,
+    owner: Owner = None,
+    tag: Annotated[list[SearchTag] | None, Query(max_length=10)] = None,
+    min_price: PriceFilter = None,
+    max_price: PriceFilter = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     """Full-text search of items (OpenSearch), or substring search on the database fallback."""
@@ -34,8 +37,8 @@ async def search_items(
         q=q,
         owner=owner,
         tags=tuple(t.lower() for t in tag or ()),
-        min_price=min_price,
-        max_price=max_price,
+        min_price=as_price(min_price),
+        max_price=as_price(max_price),
         page=page,
         size=size,
     )
@@ -47,7 +50,12 @@ async def search_items(
     return {"items": result.items, "total": result.total, "page": result.page, "size": result.size, "backend": result.backend}
 
 
-@router.post("/reindex", name="search.reindex", status_code=202)
+@router.post(
+    "/reindex",
+    name="search.reindex",
+    status_code=202,
+    responses={409: {"description": "The database fallback has no index to rebuild."}},
+)
 async def reindex(request: Request, _: Annotated[Principal, Depends(require_roles("admin"))]) -> dict[str, Any]:
     """Rebuild the index from the items table (repairs anything a failed live update missed)."""
     from app.items.models import Item

@@ -124,3 +124,40 @@ async def test_search_is_off_unless_enabled(
     async with client_factory(features=["search"]) as client:
         assert (await client.get("/search/items", headers=auth_header())).status_code == 404
         assert not hasattr(client.app.state, "search")
+
+
+def test_search_disabled_is_not_listed(app_factory: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """SEARCH_ENABLED=false: neither `app.state.features` (nor the startup log that prints it)
+    names search, and no /search route is mounted."""
+    monkeypatch.setenv("SEARCH_ENABLED", "false")
+    app = app_factory(features=["search"])
+    assert app.state.features == []
+    assert not any(getattr(route, "path", "").startswith("/search") for route in app.routes)
+
+
+async def test_invalid_tokens_are_counted_on_search(client_factory: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`rate_limit` (for routes that authorize by other means) counts an invalid token, as Guard does."""
+    monkeypatch.setenv("SEARCH_ENABLED", "true")
+    forged = {"Authorization": "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.c2ln"}
+    async with client_factory(features=["search"], rate_limits={"default": "2/minute"}) as client:
+        codes = [(await client.get("/search/items", headers=forged)).status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"min_price": "1e10"}, {"max_price": "1e308"}, {"min_price": "0.001"}, {"q": "a\x00b"}, {"owner": "\x00"}, {"tag": "x\x00"}],
+)
+async def test_search_filters_the_database_cannot_hold_are_422(
+    params: dict[str, str],
+    pg_database: str,
+    client_factory: Callable[..., Any],
+    auth_header: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Against real PostgreSQL, where each once made a 500: refused at the edge with the problem body."""
+    monkeypatch.setenv("SEARCH_ENABLED", "true")
+    async with client_factory(features=["search"], database_url=pg_database) as client:
+        response = await client.get("/search/items", params=params, headers=auth_header(sub="alice"))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
