@@ -67,6 +67,9 @@ def test_ctrl_c_stops_both_and_exits_130(tmp_path: Path) -> None:
         dev = subprocess.Popen([sys.executable, "-m", "platformctl", "dev", "--dir", str(service)], stdout=stdout, stderr=stderr)
     try:
         assert wait_for(lambda: "Ctrl-C stops everything" in err.read_text(), timeout=20), err.read_text()
+        # Ready means the API answers; the worker starts beside it. Ctrl-C before it has printed its line would
+        # interrupt the stand-in outside its handler (a race seen in CI under load), so wait for both lines.
+        assert wait_for(lambda: "worker | worker up (watchfiles)" in out.read_text(), timeout=20), out.read_text()
         children = descendants(dev.pid)
         assert len(children) >= 2, children
         started = time.monotonic()
