@@ -29,7 +29,9 @@ def cost_summary(estimate: CostEstimate, *, top: int = 5, full: bool = False) ->
             for key, value in sums.items():
                 table.add_row(key, money(value, c))
             parts.append(table)
-    items = Table(title=f"Top {top} of {len(estimate.items)} priced resources", title_justify="left")
+    count = len(estimate.items)
+    title = f"Top {top} of {count} priced resources" if count > top else f"All {count} priced resource{'s' if count != 1 else ''}"
+    items = Table(title=title, title_justify="left")
     columns = ("resource", "type", "region", "monthly", "how") if full else ("resource", "type", "region", "monthly")
     for column in columns:
         items.add_column(column, justify="right" if column == "monthly" else "left", overflow="fold")

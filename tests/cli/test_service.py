@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +115,13 @@ def test_service_plan_is_the_same_document_as_a_layer_plan(capsys: pytest.Captur
         assert role.replace("orders", "${{ env.SERVICE }}") in workflow, f"the CI workflow must assume {role}"
     assert "platformctl service up --env" in workflow, "the CI workflow's comment must name the command that creates its roles"
     assert "Next: `platformctl service up --env prod`" in result.stderr
+
+
+def test_a_service_plan_with_few_priced_items_does_not_promise_a_top_five(capsys: pytest.CaptureFixture[str], service: Path) -> None:
+    result = run(capsys, "service", "plan", "--env", "prod", "--dir", str(service))
+    assert result.code == 0, result.stderr
+    assert "Top 5 of" not in result.stdout, "a list shorter than five is not a top five"
+    assert re.search(r"All \d+ priced resources?", result.stdout), result.stdout[-800:]
 
 
 def test_up_and_destroy_go_to_the_lifecycle_engine(capsys: pytest.CaptureFixture[str], service: Path) -> None:
