@@ -10,22 +10,22 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from app.api.health import Readiness
+from app.api.health import install_routes as install_health_routes
+from app.api.middleware import EdgeMiddleware
+from app.api.openapi import install_openapi
+from app.api.problems import install_problem_handlers
+from app.api.ratelimit import RateLimiter
 from app.auth import build_verifier
-from app.cache import Cache
-from app.db import Database
+from app.core.cache import Cache
+from app.core.db import Database
+from app.core.lifecycle import Lifecycle
+from app.core.log import configure_logging, flush_logs, get_logger
+from app.core.metrics import Metrics
+from app.core.redis_store import RedisStore
+from app.core.settings import Settings, check_production_ready
 from app.features import install_features
-from app.health import Readiness
-from app.health import install_routes as install_health_routes
 from app.items.routes import install_routes as install_item_routes
-from app.lifecycle import Lifecycle
-from app.log import configure_logging, flush_logs, get_logger
-from app.metrics import Metrics
-from app.middleware import EdgeMiddleware
-from app.openapi import install_openapi
-from app.problems import install_problem_handlers
-from app.ratelimit import RateLimiter
-from app.redis_store import RedisStore
-from app.settings import Settings, check_production_ready
 
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/openapi.json")
 
@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_item_routes(app)
     install_features(app, settings)
 
-    from app.tracing import setup_tracing
+    from app.core.tracing import setup_tracing
 
     flush = setup_tracing(app, settings)
     if flush is not None:

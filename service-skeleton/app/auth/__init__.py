@@ -6,11 +6,11 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 
+from app.api.problems import Problem
 from app.auth.jwks import JWKSClient, KeySource, StaticKeys
 from app.auth.verifier import InvalidToken, Principal, TokenVerifier
-from app.log import request_context
-from app.problems import Problem
-from app.settings import ConfigurationError, Settings
+from app.core.log import request_context
+from app.core.settings import ConfigurationError, Settings
 
 __all__ = [
     "InvalidToken",

@@ -12,8 +12,8 @@ import pkgutil
 
 from fastapi import FastAPI
 
-from app.log import get_logger
-from app.settings import Settings
+from app.core.log import get_logger
+from app.core.settings import Settings
 
 _log = get_logger("app.features")
 

@@ -10,18 +10,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.deps import ReadSession, WriteSession
+from app.api.guard import Guard
+from app.api.hot_route import add_hot_route
+from app.api.problems import Problem
+from app.api.ratelimit import NOT_FETCHED, prefetched
 from app.auth import Principal
-from app.cache import Cache
-from app.deps import ReadSession, WriteSession
-from app.guard import Guard
-from app.hot_route import add_hot_route
+from app.core.cache import Cache
 from app.items.cursor import decode_cursor, encode_cursor
 from app.items.models import Item
 from app.items.params import MAX_ID, ItemId, NameQuery, Owner, PriceFilter, TagFilter, as_price, id_in_range
 from app.items.repository import ItemFilter, get_item, list_items
 from app.items.schemas import ItemCreate, ItemOut, ItemPage, ItemUpdate
-from app.problems import Problem
-from app.ratelimit import NOT_FETCHED, prefetched
 
 WRITERS = ("editor", "admin")
 JSON = "application/json"
@@ -147,7 +147,7 @@ async def delete_item_route(
 
 
 async def get_item_hot(request: Request) -> Response:
-    """`get_item_route` without FastAPI's per-request dependency solving (see app.hot_route)."""
+    """`get_item_route` without FastAPI's per-request dependency solving (see app.api.hot_route)."""
     item_id = request.path_params["item_id"]
     if not id_in_range(item_id):
         raise RequestValidationError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from app.db import Database
+from app.core.db import Database
 from app.migrate import current_revision, run_migrations
 from app.migrate import main as migrate_main
 
@@ -143,7 +143,7 @@ async def test_models_and_migrations_do_not_drift(pg_database, settings_factory)
     from alembic.migration import MigrationContext
 
     import app.items.models  # noqa: F401
-    from app.db import Base
+    from app.core.db import Base
 
     db = Database(settings_factory(database_url=pg_database))
     try:

@@ -8,7 +8,7 @@ import types
 import pytest
 
 from app import features as host
-from app.settings import Settings
+from app.core.settings import Settings
 from service_testing import running
 
 

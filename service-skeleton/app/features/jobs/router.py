@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, Field
 
-from app.deps import CurrentUser
+from app.api.deps import CurrentUser
+from app.api.guard import rate_limit
+from app.api.problems import Problem
+from app.core.log import get_logger
 from app.features.jobs.examples import ITEM_DIGEST
 from app.features.jobs.queue import Job
-from app.guard import rate_limit
-from app.log import get_logger
-from app.problems import Problem
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 _log = get_logger("app.features.jobs")

@@ -12,9 +12,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.core.log import get_logger
 from app.features.search.query import ItemSearch, SearchPage, build_search_body
 from app.features.search.settings import SearchSettings
-from app.log import get_logger
 
 __all__ = ["ItemSearch", "SearchPage", "SearchSettings", "build_search_body", "install"]
 _log = get_logger("app.features.search")

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import StringConstraints
 from sqlalchemy import select
 
+from app.api.deps import CurrentUser
+from app.api.guard import rate_limit
+from app.api.problems import Problem
 from app.auth import Principal, require_roles
-from app.deps import CurrentUser
 from app.features.search.query import InvalidSearch, ItemSearch, item_document
-from app.guard import rate_limit
 from app.items.params import NO_NUL, Owner, PriceFilter, as_price
-from app.problems import Problem
 
 router = APIRouter(prefix="/search", tags=["search"])
 SearchTag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=NO_NUL)]

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
 
-from app.settings import Settings
+from app.core.settings import Settings
 
 
 def setup_tracing(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[None]] | None:

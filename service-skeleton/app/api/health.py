@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from app.log import get_logger
-from app.problems import problem_response
+from app.api.problems import problem_response
+from app.core.log import get_logger
 
 Check = Callable[[], Awaitable[None]]
 _log = get_logger("app.health")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from app.log import get_logger
+from app.core.log import get_logger
 
 Hook = Callable[[], Awaitable[None]]
 _log = get_logger("app.lifecycle")
