@@ -9,18 +9,19 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.services import services
 from app.auth import Principal, require_user
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Dependency: one session per request, for a unit of work that writes."""
-    async with request.app.state.db.session() as session:
+    async with services(request.app).db.session() as session:
         yield session
 
 
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Dependency: one autocommit session per request, for routes that only read."""
-    async with request.app.state.db.read_session() as session:
+    async with services(request.app).db.read_session() as session:
         yield session
 
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.api.problems import problem_response
+from app.api.services import services
 from app.core.log import get_logger
 
 Check = Callable[[], Awaitable[None]]
@@ -59,7 +60,7 @@ async def healthz() -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    checks = await request.app.state.readiness.run()
+    checks = await services(request.app).readiness.run()
     failed = sorted(name for name, result in checks.items() if result["status"] == "failed")
     if failed:
         return problem_response(

@@ -12,6 +12,7 @@ from fastapi import Request
 from redis.exceptions import RedisError
 
 from app.api.problems import Problem
+from app.api.services import services
 from app.core.limits import Limit, parse_limit
 from app.core.metrics import Metrics
 from app.core.redis_store import RedisStore
@@ -125,7 +126,7 @@ class RateLimit:
 
     async def apply(self, request: Request, principal: Any) -> None:
         """Count the request of `principal` (None: anonymous, keyed by client IP)."""
-        limiter: RateLimiter = request.app.state.rate_limiter
+        limiter = services(request.app).rate_limiter
         if not limiter.enabled:
             return
         route = request.scope.get("route")

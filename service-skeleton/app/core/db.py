@@ -61,7 +61,7 @@ class IamTokenProvider:
 
 
 class Database:
-    """`engine` and `sessionmaker` for the app; features use `app.state.db.session()`."""
+    """`engine` and `sessionmaker` for the app; features use `services(app).db.session()`."""
 
     def __init__(self, settings: Settings, *, rds_client: Any = None) -> None:
         url = make_url(settings.database_url)

@@ -1,4 +1,4 @@
-"""Startup and shutdown callbacks that the core and features register on `app.state.lifecycle`."""
+"""Startup and shutdown callbacks that the core and features register on `services(app).lifecycle`."""
 
 from __future__ import annotations
 

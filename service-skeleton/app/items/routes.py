@@ -15,8 +15,8 @@ from app.api.guard import Guard
 from app.api.hot_route import add_hot_route
 from app.api.problems import Problem
 from app.api.ratelimit import NOT_FETCHED, prefetched
+from app.api.services import services
 from app.auth import Principal
-from app.core.cache import Cache
 from app.items.cursor import decode_cursor, encode_cursor
 from app.items.models import Item
 from app.items.params import MAX_ID, ItemId, NameQuery, Owner, PriceFilter, TagFilter, as_price, id_in_range
@@ -43,7 +43,7 @@ Writer = Annotated[Principal, Depends(WRITE)]
 
 
 def _secret(request: Request) -> bytes:
-    return request.app.state.settings.secret_key.get_secret_value().encode()
+    return services(request.app).settings.secret_key.get_secret_value().encode()
 
 
 def _serialize(item: Item) -> bytes:
@@ -74,7 +74,7 @@ async def list_items_route(
     after = decode_cursor(cursor, _secret(request)) if cursor else None
     tag = tag.lower() if tag else None
     flt = ItemFilter(owner=owner, tag=tag, q=q, min_price=as_price(min_price), max_price=as_price(max_price))
-    rows, more = await list_items(session, flt, after_id=after, limit=limit, dialect=request.app.state.db.dialect)
+    rows, more = await list_items(session, flt, after_id=after, limit=limit, dialect=services(request.app).db.dialect)
     next_cursor = encode_cursor(rows[-1].id, _secret(request)) if more and rows else None
     return ItemPage(items=[ItemOut.model_validate(r) for r in rows], next_cursor=next_cursor, limit=limit)
 
@@ -93,13 +93,14 @@ async def create_item_route(
 
 
 async def get_item_route(item_id: ItemId, request: Request, _: Annotated[Principal, Depends(READ_ONE)]) -> Response:
-    cache: Cache = request.app.state.cache
+    shared = services(request.app)
+    cache = shared.cache
     key = item_cache_key(item_id)
     cached = prefetched(request, key)
     cached = await cache.get(key) if cached is NOT_FETCHED else cache.record(cached)
     if cached is not None:
         return Response(cached, media_type=JSON, headers={"X-Cache": "hit"})
-    async with request.app.state.db.read_session() as session:
+    async with shared.db.read_session() as session:
         item = await get_item(session, item_id)
     if item is None:
         raise _not_found(item_id)
@@ -129,7 +130,7 @@ async def update_item_route(
     for field, value in changes.items():
         setattr(item, field, value)
     await session.commit()  # UPDATE … RETURNING brought back updated_at (Item's eager_defaults)
-    await request.app.state.cache.delete(item_cache_key(item_id))
+    await services(request.app).cache.delete(item_cache_key(item_id))
     return Response(_serialize(item), media_type=JSON)
 
 
@@ -142,7 +143,7 @@ async def delete_item_route(
     item = await _item_to_modify(session, item_id, principal)
     await session.delete(item)
     await session.commit()
-    await request.app.state.cache.delete(item_cache_key(item_id))
+    await services(request.app).cache.delete(item_cache_key(item_id))
     return Response(status_code=204)
 
 
