@@ -10,12 +10,13 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from app.api import health
 from app.api.health import Readiness
-from app.api.health import install_routes as install_health_routes
 from app.api.middleware import EdgeMiddleware
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
 from app.api.ratelimit import RateLimiter
+from app.api.routing import include
 from app.api.services import Services, services
 from app.auth import build_verifier
 from app.core.cache import Cache
@@ -26,7 +27,7 @@ from app.core.metrics import Metrics
 from app.core.redis_store import RedisStore
 from app.core.settings import Settings, check_production_ready
 from app.features import install_features
-from app.items.routes import install_routes as install_item_routes
+from app.items import routes as items
 
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/openapi.json")
 
@@ -102,9 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     lifecycle.on_shutdown(auth.keys.aclose)
 
     install_problem_handlers(app)
-    install_health_routes(app)
-    app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
-    install_item_routes(app)
+    include(app, health.routes)
+    include(app, items.routes)
     install_features(app, settings)
 
     from app.core.tracing import setup_tracing

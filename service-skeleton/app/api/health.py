@@ -1,4 +1,5 @@
-"""Liveness (`/healthz`, no dependencies) and readiness (`/readyz`: database, Redis, feature checks)."""
+"""Liveness (`/healthz`, no dependencies), readiness (`/readyz`: database, Redis, feature checks) and
+Prometheus `/metrics`: the operational routes, none in the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from app.api.problems import problem_response
+from app.api.routing import Routes
 from app.api.services import services
 from app.core.log import get_logger
 
@@ -55,10 +57,15 @@ class Readiness:
         return dict(results)
 
 
+routes = Routes()
+
+
+@routes.get("/healthz", include_in_schema=False)
 async def healthz() -> Response:
     return JSONResponse({"status": "ok"})
 
 
+@routes.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> Response:
     checks = await services(request.app).readiness.run()
     failed = sorted(name for name, result in checks.items() if result["status"] == "failed")
@@ -75,7 +82,7 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "degraded" if degraded else "ok", "checks": checks})
 
 
-def install_routes(app: FastAPI) -> None:
-    """On the app itself, not through an included router (a routing hop on every request)."""
-    app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
-    app.add_api_route("/readyz", readyz, methods=["GET"], include_in_schema=False)
+
+@routes.get("/metrics", include_in_schema=False)
+async def metrics(request: Request) -> Response:
+    return await services(request.app).metrics.endpoint(request)

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.api.routing import include
 from app.api.services import services
 from app.features.integrations.breaker import (
     BreakerRegistry,
@@ -52,5 +53,5 @@ def install(app: FastAPI, settings: Any) -> None:
             replay_guard=ReplayGuard(shared.redis, prefix=f"{settings.service_name}:webhooks:seen"),
         )
     )
-    app.include_router(router)
+    include(app, router)
     shared.lifecycle.on_shutdown(connectors.aclose)

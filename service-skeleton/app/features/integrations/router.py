@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 
+from app.api.routing import Routes
 from app.api.services import services
 from app.features.integrations.webhooks import WebhookReceiver
 
-router = APIRouter(tags=["integrations"])
+router = Routes(tags=["integrations"])
 
 
 @router.post(

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.api.routing import include
 from app.api.services import services
 from app.features.jobs.factory import JobProducer
 from app.features.jobs.handlers import JobContext, JobHandlers, PermanentJobError
@@ -35,7 +36,7 @@ def install(app: FastAPI, settings: Any) -> None:
     metrics = JobMetrics.for_registry(registry_of(shared.metrics))
     producer = JobProducer(settings, jobs_settings, metrics)
     shared.provide(producer)
-    app.include_router(router)
+    include(app, router)
     # Not critical: without the queue the rest of the API still serves; enqueues answer 503.
     shared.readiness.register("jobs_queue", producer.ping, critical=False)
     shared.lifecycle.on_shutdown(producer.close)

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import Depends, Header, Request
 from pydantic import BaseModel, Field
 
 from app.api.deps import CurrentUser
 from app.api.guard import rate_limit
 from app.api.problems import Problem
+from app.api.routing import Routes
 from app.api.services import services
 from app.core.log import get_logger
 from app.features.jobs.examples import ITEM_DIGEST
 from app.features.jobs.factory import JobProducer
 from app.features.jobs.queue import Job
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = Routes(prefix="/jobs", tags=["jobs"])
 _log = get_logger("app.features.jobs")
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.api.routing import include
 from app.api.services import services
 from app.features.notifications.notifier import (
     Delivery,
@@ -59,5 +60,5 @@ def install(app: FastAPI, settings: Any) -> None:
     if is_outbox and _is_local(settings):
         from app.features.notifications.router import router
 
-        app.include_router(router)
+        include(app, router)
     shared.lifecycle.on_shutdown(notifier.close)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 
+from app.api.routing import Routes
 from app.api.services import services
 from app.auth import require_user
 from app.features.notifications.metrics import InstrumentedNotifier
 
-router = APIRouter(prefix="/notifications", tags=["notifications"], dependencies=[Depends(require_user)])
+router = Routes(prefix="/notifications", tags=["notifications"], dependencies=[Depends(require_user)])
 
 
 @router.get("/outbox", name="notifications.outbox")

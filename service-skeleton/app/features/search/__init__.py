@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.api.routing import include
 from app.api.services import services
 from app.core.log import get_logger
 from app.features.search.query import ItemSearch, SearchPage, build_search_body
@@ -50,7 +51,7 @@ def install(app: FastAPI, settings: Any) -> bool:
     indexer = ItemIndexer(backend, failures=failures)
     indexer.attach(shared.db.engine)
     shared.provide(SearchState(search_settings, backend, indexer))
-    app.include_router(router)
+    include(app, router)
     shared.readiness.register("search", backend.ping, critical=False)  # items still work without it
     shared.lifecycle.on_shutdown(backend.close)
     shared.lifecycle.on_shutdown(indexer.drain)  # runs before close (reverse order)

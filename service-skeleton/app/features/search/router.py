@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from pydantic import StringConstraints
 from sqlalchemy import select
 
 from app.api.deps import CurrentUser
 from app.api.guard import rate_limit
 from app.api.problems import Problem
+from app.api.routing import Routes
 from app.api.services import services
 from app.auth import Principal, require_roles
 from app.features.search.query import InvalidSearch, ItemSearch, item_document
 from app.features.search.state import SearchState
 from app.items.params import NO_NUL, Owner, PriceFilter, as_price
 
-router = APIRouter(prefix="/search", tags=["search"])
+router = Routes(prefix="/search", tags=["search"])
 SearchTag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=NO_NUL)]
 
 
