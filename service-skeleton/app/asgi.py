@@ -2,8 +2,8 @@
 
 import sys
 
+from app.core.settings import ConfigurationError, Settings
 from app.main import create_app
-from app.settings import ConfigurationError, Settings
 
 try:
     app = create_app(Settings())

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from app.auth.dev_issuer import mint_dev_token
-from app.settings import Settings
+from app.core.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:

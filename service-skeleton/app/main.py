@@ -10,45 +10,48 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from app.api import health
+from app.api.health import Readiness
+from app.api.middleware import EdgeMiddleware
+from app.api.openapi import install_openapi
+from app.api.problems import install_problem_handlers
+from app.api.ratelimit import RateLimiter
+from app.api.routing import include
+from app.api.services import Services, services
 from app.auth import build_verifier
-from app.cache import Cache
-from app.db import Database
+from app.core.cache import Cache
+from app.core.db import Database
+from app.core.lifecycle import Lifecycle
+from app.core.log import configure_logging, flush_logs, get_logger
+from app.core.metrics import Metrics
+from app.core.redis_store import RedisStore
+from app.core.settings import Settings, check_production_ready
 from app.features import install_features
-from app.health import Readiness
-from app.health import install_routes as install_health_routes
-from app.items.routes import install_routes as install_item_routes
-from app.lifecycle import Lifecycle
-from app.log import configure_logging, flush_logs, get_logger
-from app.metrics import Metrics
-from app.middleware import EdgeMiddleware
-from app.openapi import install_openapi
-from app.problems import install_problem_handlers
-from app.ratelimit import RateLimiter
-from app.redis_store import RedisStore
-from app.settings import Settings, check_production_ready
+from app.items import routes as items
 
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/openapi.json")
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings: Settings = app.state.settings
+    shared = services(app)
+    settings = shared.settings
     log = get_logger("app")
     if settings.auto_migrate:
         from app.migrate import run_migrations
 
-        revision = await run_migrations(app.state.db)
+        revision = await run_migrations(shared.db)
         log.info("database_migrated", revision=revision)
-    await app.state.lifecycle.startup()
+    await shared.lifecycle.startup()
     # Everything allocated so far (modules, models, pools) lives as long as the process: move it
     # out of the collector's sight so full collections stay short under load (p99 latency).
     gc.collect()
     gc.freeze()
-    log.info("started", environment=settings.environment, features=app.state.features)
+    log.info("started", environment=settings.environment, features=shared.features)
     try:
         yield
     finally:
-        await app.state.lifecycle.shutdown()
+        await shared.lifecycle.shutdown()
         log.info("stopped")
         flush_logs()
 
@@ -79,19 +82,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     auth = build_verifier(settings)
 
     # The host API that features rely on (see app/features/README.md).
-    app.state.settings = settings
-    app.state.metrics = metrics
-    app.state.db = db
-    app.state.redis_store = store
-    app.state.redis = store.client
-    app.state.cache = Cache(store, metrics, ttl=settings.cache_ttl_seconds)
-    app.state.rate_limiter = RateLimiter(
-        limits=settings.rate_limits, store=store, metrics=metrics, enabled=settings.rate_limit_enabled
+    app.state.services = Services(
+        settings=settings,
+        metrics=metrics,
+        db=db,
+        redis_store=store,
+        cache=Cache(store, metrics, ttl=settings.cache_ttl_seconds),
+        rate_limiter=RateLimiter(limits=settings.rate_limits, store=store, metrics=metrics, enabled=settings.rate_limit_enabled),
+        auth=auth,
+        lifecycle=lifecycle,
+        readiness=readiness,
     )
-    app.state.auth = auth
-    app.state.lifecycle = lifecycle
-    app.state.readiness = readiness
-    app.state.features = []
 
     readiness.register("database", db.ping)
     if store.client is not None:
@@ -102,12 +103,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     lifecycle.on_shutdown(auth.keys.aclose)
 
     install_problem_handlers(app)
-    install_health_routes(app)
-    app.add_api_route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False)
-    install_item_routes(app)
+    include(app, health.routes)
+    include(app, items.routes)
     install_features(app, settings)
 
-    from app.tracing import setup_tracing
+    from app.core.tracing import setup_tracing
 
     flush = setup_tracing(app, settings)
     if flush is not None:

@@ -17,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from app.db import Database
+from app.core.db import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _LOCK_ID = 0x5EC7_0001  # any constant shared by every runner of this service
@@ -66,8 +66,8 @@ async def current_revision(db: Database) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.log import configure_logging, get_logger
-    from app.settings import Settings
+    from app.core.log import configure_logging, get_logger
+    from app.core.settings import Settings
 
     parser = argparse.ArgumentParser(prog="python -m app.migrate", description=__doc__.splitlines()[0])
     parser.add_argument("action", nargs="?", default="upgrade", choices=("upgrade", "downgrade", "current"))

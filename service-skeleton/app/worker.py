@@ -81,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--once", action="store_true", help="process what is queued now, then exit")
     args = parser.parse_args(argv)
 
-    from app.log import configure_logging, get_logger
-    from app.settings import ConfigurationError, Settings, check_production_ready
+    from app.core.log import configure_logging, get_logger
+    from app.core.settings import ConfigurationError, Settings, check_production_ready
 
     settings = Settings()
     configure_logging(service=f"{settings.service_name}-worker", level=settings.log_level, json=settings.log_json)

@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
+from app.core.settings import Settings
 from app.main import create_app
-from app.settings import Settings
 from service_testing import AUDIENCE, ISSUER, RedisServer, SigningKey, postgres_server, redis_binary, redis_server_url, running
 
 # ---------------------------------------------------------------- PostgreSQL

@@ -6,11 +6,12 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 
+from app.api.problems import Problem
+from app.api.services import services
 from app.auth.jwks import JWKSClient, KeySource, StaticKeys
 from app.auth.verifier import InvalidToken, Principal, TokenVerifier
-from app.log import request_context
-from app.problems import Problem
-from app.settings import ConfigurationError, Settings
+from app.core.log import request_context
+from app.core.settings import ConfigurationError, Settings
 
 __all__ = [
     "InvalidToken",
@@ -85,7 +86,7 @@ async def _principal(request: Request, *, required: bool) -> Principal | None:
     if scheme.lower() != "bearer" or not token:
         raise unauthorized("Authorization must be a Bearer token.", "invalid_request")
     try:
-        principal = await request.app.state.auth.verify(token.strip())
+        principal = await services(request.app).auth.verify(token.strip())
     except InvalidToken as exc:
         raise unauthorized(str(exc), "invalid_token") from None
     request.scope["app.principal"] = principal

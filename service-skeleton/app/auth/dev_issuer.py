@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt import PyJWK
 from jwt.algorithms import RSAAlgorithm
 
-from app.settings import Settings
+from app.core.settings import Settings
 
 DEV_KID = "local-dev"
 

@@ -11,7 +11,7 @@ import httpx
 from jwt import PyJWK
 from jwt.exceptions import PyJWKError
 
-from app.log import get_logger
+from app.core.log import get_logger
 
 _log = get_logger("app.auth.jwks")
 

@@ -12,8 +12,9 @@ import pkgutil
 
 from fastapi import FastAPI
 
-from app.log import get_logger
-from app.settings import Settings
+from app.api.services import services
+from app.core.log import get_logger
+from app.core.settings import Settings
 
 _log = get_logger("app.features")
 
@@ -49,6 +50,6 @@ def install_features(app: FastAPI, settings: Settings) -> list[str]:
         if install(app, settings) is False:  # off by its own setting (e.g. SEARCH_ENABLED=false)
             continue
         installed.append(name)
-    app.state.features = installed
+    services(app).features = installed
     _log.info("features_installed", features=installed)
     return installed

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 
-from app.problems import Problem
+from app.api.problems import Problem
 
 
 def _sign(payload: bytes, secret: bytes) -> bytes:

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, BigInteger, DateTime, Integer, Numeric, String, Tex
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base
+from app.core.db import Base
 
 # BIGINT identity on PostgreSQL; SQLite only auto-increments an INTEGER primary key.
 BigId = BigInteger().with_variant(Integer, "sqlite")

@@ -32,5 +32,5 @@ def as_price(text: str | None) -> Decimal | None:
 
 
 def id_in_range(item_id: int) -> bool:
-    """For routes that read the id without FastAPI's validation (app.hot_route)."""
+    """For routes that read the id without FastAPI's validation (app.api.hot_route)."""
     return 1 <= item_id <= MAX_ID

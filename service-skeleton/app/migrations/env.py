@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import app.items.models  # noqa: F401  (register tables on Base.metadata)
-from app.db import Base
+from app.core.db import Base
 
 target_metadata = Base.metadata
 
@@ -25,8 +25,8 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    from app.db import Database
-    from app.settings import Settings
+    from app.core.db import Database
+    from app.core.settings import Settings
 
     db = Database(Settings())
     try:

@@ -60,8 +60,8 @@ def live_service(
     postgres_url: str, redis_url: str, _jwks_session: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The service under uvicorn in a thread, on a database of its own; yields its base URL."""
+    from app.core.settings import Settings
     from app.main import create_app
-    from app.settings import Settings
     from service_testing import AUDIENCE, ISSUER
 
     name = f"fuzz_{uuid.uuid4().hex[:10]}"

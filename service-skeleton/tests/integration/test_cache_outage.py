@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from app.api.services import services
+
 pytestmark = pytest.mark.integration
 
 
@@ -93,4 +95,4 @@ async def test_a_write_during_a_redis_outage_leaves_no_stale_cache(proxy, client
         if write == "patch":
             again = await client.get(url, headers=editor)
             assert (again.headers["x-cache"], again.json()["name"]) == ("hit", "bulb")
-        assert not client.app.state.redis_store.unflushed
+        assert not services(client.app).redis_store.unflushed

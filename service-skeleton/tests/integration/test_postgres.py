@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from app.db import Database
+from app.api.services import services
+from app.core.db import Database
 from app.migrate import current_revision, run_migrations
 from app.migrate import main as migrate_main
 
@@ -143,7 +144,7 @@ async def test_models_and_migrations_do_not_drift(pg_database, settings_factory)
     from alembic.migration import MigrationContext
 
     import app.items.models  # noqa: F401
-    from app.db import Base
+    from app.core.db import Base
 
     db = Database(settings_factory(database_url=pg_database))
     try:
@@ -170,7 +171,7 @@ async def test_unreachable_database_is_a_503_problem(client_factory, auth_header
 
 async def test_exhausted_pool_is_a_503_problem(pg_database, client_factory, auth_header):
     async with client_factory(database_url=pg_database, db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.2) as client:
-        db = client.app.state.db
+        db = services(client.app).db
         async with db.engine.connect():  # hold the only connection
             response = await client.get("/items", headers=auth_header())
         assert response.status_code == 503

@@ -10,6 +10,8 @@ import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 from redis.asyncio.connection import AbstractConnection
 
+from app.api.services import services
+
 pytestmark = pytest.mark.integration
 
 
@@ -199,8 +201,8 @@ async def test_readyz_includes_registered_feature_checks(app_factory):
     async def fine() -> None:
         return None
 
-    app.state.readiness.register("search", fine)
-    app.state.readiness.register("jobs_queue", broken_queue)
+    services(app).readiness.register("search", fine)
+    services(app).readiness.register("jobs_queue", broken_queue)
     async with running(app) as client:
         response = await client.get("/readyz")
     assert response.status_code == 503

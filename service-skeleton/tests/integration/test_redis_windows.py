@@ -15,8 +15,8 @@ import redis.asyncio as aioredis
 import uvloop
 from redis.exceptions import RedisError, ResponseError
 
-from app.redis_store import RedisStore
-from app.redis_windows import RedisWindows
+from app.core.redis_store import RedisStore
+from app.core.redis_windows import RedisWindows
 
 pytestmark = pytest.mark.integration
 

@@ -63,7 +63,7 @@ async def test_round_trips_per_request(pg_database, client_factory, auth_header,
 async def test_a_returned_connection_goes_to_the_first_waiter(pg_database, settings_factory):
     """One connection, waiters queued for it: a request that gives it back and asks again at once
     (as a new request arriving at that moment does) queues behind them instead of overtaking."""
-    from app.db import Database
+    from app.core.db import Database
 
     db = Database(settings_factory(database_url=pg_database, db_pool_size=1, db_max_overflow=0))
     order: list[str] = []

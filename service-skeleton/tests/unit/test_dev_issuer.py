@@ -11,7 +11,7 @@ from pathlib import Path
 import jwt
 
 from app.auth.dev_issuer import mint_dev_token
-from app.settings import Settings
+from app.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,8 @@ import types
 import pytest
 
 from app import features as host
-from app.settings import Settings
+from app.api.services import services
+from app.core.settings import Settings
 from service_testing import running
 
 
@@ -50,18 +51,19 @@ async def test_a_feature_gets_the_host_api(app_factory, monkeypatch, auth_header
         async def stop() -> None:
             calls.append("shutdown")
 
-        app.state.readiness.register("zz_probe", check)
-        app.state.lifecycle.on_shutdown(stop)
-        assert app.state.settings is settings
-        assert app.state.redis is None  # REDIS_URL unset
-        assert app.state.db.sessionmaker is not None
-        assert app.state.metrics.registry is not None
+        shared = services(app)
+        shared.readiness.register("zz_probe", check)
+        shared.lifecycle.on_shutdown(stop)
+        assert shared.settings is settings
+        assert shared.redis is None  # REDIS_URL unset
+        assert shared.db.sessionmaker is not None
+        assert shared.metrics.registry is not None
 
     module.install = install
     monkeypatch.setitem(sys.modules, "app.features.zz_probe", module)
     monkeypatch.setattr(host, "available_features", lambda: ["zz_probe"])
     app = app_factory(features=None)
-    assert app.state.features == ["zz_probe"]
+    assert services(app).features == ["zz_probe"]
     async with running(app) as client:
         assert (await client.get("/probe", headers=auth_header(sub="a", roles=["admin"]))).json() == {"subject": "a"}
         assert (await client.get("/probe", headers=auth_header(sub="a"))).status_code == 403
@@ -81,7 +83,7 @@ async def test_every_present_feature_installs_and_the_app_serves(client_factory,
     """Smoke test of the service as generated with every feature: starts, is live, stops cleanly."""
     monkeypatch.setenv("SEARCH_ENABLED", "true")
     async with client_factory(features=None) as client:
-        assert client.app.state.features == host.available_features()
+        assert services(client.app).features == host.available_features()
         assert (await client.get("/healthz")).status_code == 200
         assert (await client.get("/openapi.json")).status_code == 200
 
@@ -93,4 +95,18 @@ def test_a_feature_that_declines_is_not_listed(app_factory, monkeypatch):
     module.install = lambda app, settings: False
     monkeypatch.setitem(sys.modules, "app.features.zz_off", module)
     monkeypatch.setattr(host, "available_features", lambda: ["zz_off"])
-    assert app_factory(features=None).state.features == []
+    assert services(app_factory(features=None)).features == []
+
+
+def test_a_feature_object_is_found_by_its_class_once(app_factory):
+    class Probe:
+        pass
+
+    shared = services(app_factory(features=[]))
+    with pytest.raises(LookupError, match="Probe"):
+        shared.get(Probe)
+    probe = Probe()
+    shared.provide(probe)
+    assert shared.get(Probe) is probe
+    with pytest.raises(ValueError, match="already provided"):
+        shared.provide(Probe())

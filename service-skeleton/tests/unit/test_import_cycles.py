@@ -84,7 +84,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_graph_is_read():
     graph = _graph()
-    assert "app.settings" in graph["app.auth"]  # the reader sees imports at all
+    assert "app.core.settings" in graph["app.auth"]  # the reader sees imports at all
 
 
 def test_no_import_cycles_in_app():
@@ -92,4 +92,18 @@ def test_no_import_cycles_in_app():
 
 
 def test_limit_parsing_imports_nothing_of_the_app():
-    assert _graph()["app.limits"] == set()
+    assert _graph()["app.core.limits"] == set()
+
+
+def test_core_knows_nothing_of_http_or_the_domain():
+    """app.core is infrastructure: the HTTP layer (app.api, app.auth), the domain (app.items,
+    app.features) and the factory build on it, never the other way round."""
+    above = ("app.api", "app.auth", "app.items", "app.features", "app.main")
+    reached = {
+        (module, target)
+        for module, targets in _graph().items()
+        if module.startswith("app.core")
+        for target in targets
+        if target.startswith(above)
+    }
+    assert reached == set()

@@ -6,7 +6,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from app.settings import Settings
+from app.core.settings import Settings
 from service_testing import running
 
 
@@ -33,7 +33,7 @@ async def test_access_log_is_json_with_request_id_trace_id_and_user(client_facto
 
 
 async def test_application_logs_carry_the_request_context(app_factory, capsys):
-    from app.log import get_logger
+    from app.core.log import get_logger
 
     app = app_factory()
 
@@ -133,7 +133,7 @@ def test_otel_is_not_imported_when_not_configured():
     import sys
 
     code = (
-        "import sys; from app.main import create_app; from app.settings import Settings; "
+        "import sys; from app.main import create_app; from app.core.settings import Settings; "
         "create_app(Settings(features=[], dev_issuer_key_path='/tmp/service-test-dev/key.pem')); "
         "print(any(m.startswith('opentelemetry.sdk') for m in sys.modules))"
     )
@@ -154,7 +154,7 @@ def test_lines_logged_in_the_last_loop_iteration_reach_stdout_at_exit(tmp_path):
 
     code = (
         "import asyncio\n"
-        "from app.log import configure_logging, get_logger\n"
+        "from app.core.log import configure_logging, get_logger\n"
         "configure_logging(service='probe')\n"
         "async def main():\n"
         "    get_logger('probe').info('inside_loop', n=1)\n"

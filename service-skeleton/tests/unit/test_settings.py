@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.limits import Limit, parse_limit
+from app.core.limits import Limit, parse_limit
+from app.core.settings import ConfigurationError, Settings, check_production_ready
 from app.main import create_app
-from app.settings import ConfigurationError, Settings, check_production_ready
 
 PROD = {
     "environment": "prod",
@@ -159,7 +159,7 @@ def test_passwords_from_their_own_files_join_the_urls(tmp_path, monkeypatch):
     )
     from redis.asyncio.connection import SSLConnection
 
-    from app.redis_store import RedisStore
+    from app.core.redis_store import RedisStore
 
     pool = RedisStore(settings.redis_url).client.connection_pool  # what the service connects with
     kwargs = pool.connection_kwargs

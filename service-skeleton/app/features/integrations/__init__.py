@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.api.routing import include
+from app.api.services import services
 from app.features.integrations.breaker import (
     BreakerRegistry,
     CircuitBreaker,
@@ -37,16 +39,19 @@ __all__ = [
 
 
 def install(app: FastAPI, settings: Any) -> None:
-    """Expose `app.state.connectors` (a shared `ConnectorClient`) and `app.state.webhooks`
-    (register handlers with `app.state.webhooks.on("github", handler)`); mount the webhook route."""
+    """Provide a shared `ConnectorClient` and a `WebhookReceiver` (register handlers with
+    `services(app).get(WebhookReceiver).on("github", handler)`); mount the webhook route."""
     from app.features.integrations.router import router
 
     integrations_settings = IntegrationsSettings()
-    connectors = ConnectorClient(integrations_settings, metrics=ConnectorMetrics(app.state.metrics.registry))
-    app.state.connectors = connectors
-    app.state.webhooks = WebhookReceiver(
-        integrations_settings,
-        replay_guard=ReplayGuard(getattr(app.state, "redis", None), prefix=f"{settings.service_name}:webhooks:seen"),
+    shared = services(app)
+    connectors = ConnectorClient(integrations_settings, metrics=ConnectorMetrics(shared.metrics.registry))
+    shared.provide(connectors)
+    shared.provide(
+        WebhookReceiver(
+            integrations_settings,
+            replay_guard=ReplayGuard(shared.redis, prefix=f"{settings.service_name}:webhooks:seen"),
+        )
     )
-    app.include_router(router)
-    app.state.lifecycle.on_shutdown(connectors.aclose)
+    include(app, router)
+    shared.lifecycle.on_shutdown(connectors.aclose)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import Path, Request
 
-router = APIRouter(tags=["integrations"])
+from app.api.routing import Routes
+from app.api.services import services
+from app.features.integrations.webhooks import WebhookReceiver
+
+router = Routes(tags=["integrations"])
 
 
 @router.post(
@@ -27,5 +31,5 @@ async def receive_webhook(
     """Verify a signed delivery and hand it to the source's handler; 202 once accepted."""
     body = await request.body()
     headers = {k.lower(): v for k, v in request.headers.items()}
-    event = await request.app.state.webhooks.receive(source, headers, body)
+    event = await services(request.app).get(WebhookReceiver).receive(source, headers, body)
     return {"accepted": True, "source": event.source, "delivery_id": event.delivery_id}

@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.api.routing import include
+from app.api.services import services
 from app.features.jobs.factory import JobProducer
 from app.features.jobs.handlers import JobContext, JobHandlers, PermanentJobError
 from app.features.jobs.metrics import JobMetrics, registry_of
@@ -26,14 +28,15 @@ __all__ = [
 
 
 def install(app: FastAPI, settings: Any) -> None:
-    """Expose `app.state.jobs` (a `JobProducer`), the enqueue route, queue readiness and shutdown."""
+    """Provide a `JobProducer` (`services(app).get(JobProducer)`), the enqueue route, queue readiness and shutdown."""
     from app.features.jobs.router import router
 
     jobs_settings = JobsSettings()
-    metrics = JobMetrics.for_registry(registry_of(getattr(app.state, "metrics", None)))
+    shared = services(app)
+    metrics = JobMetrics.for_registry(registry_of(shared.metrics))
     producer = JobProducer(settings, jobs_settings, metrics)
-    app.state.jobs = producer
-    app.include_router(router)
+    shared.provide(producer)
+    include(app, router)
     # Not critical: without the queue the rest of the API still serves; enqueues answer 503.
-    app.state.readiness.register("jobs_queue", producer.ping, critical=False)
-    app.state.lifecycle.on_shutdown(producer.close)
+    shared.readiness.register("jobs_queue", producer.ping, critical=False)
+    shared.lifecycle.on_shutdown(producer.close)

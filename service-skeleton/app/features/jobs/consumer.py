@@ -12,11 +12,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.core.log import get_logger
 from app.features.jobs.handlers import JobContext, JobHandlers, PermanentJobError
 from app.features.jobs.idempotency import Claim, IdempotencyStore
 from app.features.jobs.metrics import JobMetrics
 from app.features.jobs.queue import InvalidJob, Job, JobQueue, ReceivedMessage
-from app.log import get_logger
 
 _log = get_logger("app.features.jobs.worker")
 

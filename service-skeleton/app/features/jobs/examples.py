@@ -9,9 +9,9 @@ from __future__ import annotations
 import importlib.util
 from typing import Any
 
+from app.core.log import get_logger
 from app.features.jobs.handlers import JobContext, JobHandlers, PermanentJobError
 from app.features.jobs.queue import Job
-from app.log import get_logger
 
 ITEM_DIGEST = "items.digest"
 _log = get_logger("app.features.jobs.examples")

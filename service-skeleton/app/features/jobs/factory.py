@@ -22,7 +22,7 @@ def is_local(settings: Any) -> bool:
 
 
 def redis_client(redis: Any) -> Any:
-    """`app.state.redis` may be the client or the core's store holding `.client`."""
+    """`redis` may be the client or the core's store holding `.client`."""
     if redis is None:
         return None
     if hasattr(redis, "set") and hasattr(redis, "get"):
@@ -56,7 +56,7 @@ def build_idempotency_store(settings: Any, jobs_settings: JobsSettings, redis: A
 
 
 class JobProducer:
-    """What the API holds (`app.state.jobs`): enqueues jobs, building the queue on first use so that
+    """What the API holds (`services(app).get(JobProducer)`): enqueues jobs, building the queue on first use so that
     startup never blocks on SQS (`get_queue_url`) and a missing queue shows up in readiness."""
 
     def __init__(self, settings: Any, jobs_settings: JobsSettings, metrics: JobMetrics) -> None:

@@ -50,7 +50,7 @@ class JobMetrics:
 
 
 def registry_of(app_metrics: Any) -> CollectorRegistry | None:
-    """Find the core's Prometheus registry on `app.state.metrics`, whatever shape it has."""
+    """Find the core's Prometheus registry on `services(app).metrics`, whatever shape it has."""
     if isinstance(app_metrics, CollectorRegistry):
         return app_metrics
     registry = getattr(app_metrics, "registry", None)

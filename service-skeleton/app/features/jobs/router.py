@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import Depends, Header, Request
 from pydantic import BaseModel, Field
 
-from app.deps import CurrentUser
+from app.api.deps import CurrentUser
+from app.api.guard import rate_limit
+from app.api.problems import Problem
+from app.api.routing import Routes
+from app.api.services import services
+from app.core.log import get_logger
 from app.features.jobs.examples import ITEM_DIGEST
+from app.features.jobs.factory import JobProducer
 from app.features.jobs.queue import Job
-from app.guard import rate_limit
-from app.log import get_logger
-from app.problems import Problem
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = Routes(prefix="/jobs", tags=["jobs"])
 _log = get_logger("app.features.jobs")
 
 
@@ -48,7 +51,7 @@ async def enqueue_item_digest(
         type=ITEM_DIGEST, payload={"to": body.to, "items": body.items, "requested_by": principal.subject}, idempotency_key=key
     )
     try:
-        message_id = await request.app.state.jobs.enqueue(job)
+        message_id = await services(request.app).get(JobProducer).enqueue(job)
     except Exception as exc:  # noqa: BLE001 - any queue failure means "try again later" to the caller
         _log.warning("job_enqueue_failed", type=job.type, error=repr(exc))
         raise Problem(503, detail="The job queue is unavailable; retry later.", headers={"Retry-After": "5"}) from None

@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.api.routing import include
+from app.api.services import services
 from app.features.notifications.notifier import (
     Delivery,
     InvalidNotification,
@@ -45,16 +47,18 @@ def build_notifier(settings: Any, notify_settings: NotifySettings | None = None)
 
 
 def install(app: FastAPI, settings: Any) -> None:
-    """Expose `app.state.notifier`; mount `GET /notifications/outbox` only when it is the outbox."""
+    """Provide an `InstrumentedNotifier` (`services(app).get(InstrumentedNotifier)`); mount
+    `GET /notifications/outbox` only when it is the outbox."""
     from app.features.notifications.metrics import InstrumentedNotifier
     from app.features.notifications.outbox import OutboxNotifier
 
     inner = build_notifier(settings)
     is_outbox = isinstance(inner, OutboxNotifier)
-    notifier = InstrumentedNotifier(inner, app.state.metrics.registry, backend="outbox" if is_outbox else "aws")
-    app.state.notifier = notifier
+    shared = services(app)
+    notifier = InstrumentedNotifier(inner, shared.metrics.registry, backend="outbox" if is_outbox else "aws")
+    shared.provide(notifier)
     if is_outbox and _is_local(settings):
         from app.features.notifications.router import router
 
-        app.include_router(router)
-    app.state.lifecycle.on_shutdown(notifier.close)
+        include(app, router)
+    shared.lifecycle.on_shutdown(notifier.close)

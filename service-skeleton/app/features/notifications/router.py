@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 
+from app.api.routing import Routes
+from app.api.services import services
 from app.auth import require_user
+from app.features.notifications.metrics import InstrumentedNotifier
 
-router = APIRouter(prefix="/notifications", tags=["notifications"], dependencies=[Depends(require_user)])
+router = Routes(prefix="/notifications", tags=["notifications"], dependencies=[Depends(require_user)])
 
 
 @router.get("/outbox", name="notifications.outbox")
@@ -19,6 +22,6 @@ async def read_outbox(
     to: Annotated[str | None, Query(max_length=254)] = None,
 ) -> dict[str, Any]:
     """What the service would have sent: e-mails, SMS and pushes, oldest first."""
-    outbox = request.app.state.notifier
+    outbox = services(request.app).get(InstrumentedNotifier)
     entries = outbox.read(limit=limit, channel=channel, to=to)
     return {"items": entries, "count": len(entries)}

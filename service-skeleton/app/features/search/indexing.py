@@ -17,9 +17,9 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from app.core.log import get_logger
 from app.features.search.query import item_document
 from app.items.models import Item
-from app.log import get_logger
 
 _log = get_logger("app.features.search.indexing")
 _PENDING = "search.pending"

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from pydantic import StringConstraints
 from sqlalchemy import select
 
+from app.api.deps import CurrentUser
+from app.api.guard import rate_limit
+from app.api.problems import Problem
+from app.api.routing import Routes
+from app.api.services import services
 from app.auth import Principal, require_roles
-from app.deps import CurrentUser
 from app.features.search.query import InvalidSearch, ItemSearch, item_document
-from app.guard import rate_limit
+from app.features.search.state import SearchState
 from app.items.params import NO_NUL, Owner, PriceFilter, as_price
-from app.problems import Problem
 
-router = APIRouter(prefix="/search", tags=["search"])
+router = Routes(prefix="/search", tags=["search"])
 SearchTag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=NO_NUL)]
 
 
@@ -32,7 +35,7 @@ async def search_items(
     size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     """Full-text search of items (OpenSearch), or substring search on the database fallback."""
-    state = request.app.state.search
+    state = services(request.app).get(SearchState)
     search = ItemSearch(
         q=q,
         owner=owner,
@@ -60,12 +63,12 @@ async def reindex(request: Request, _: Annotated[Principal, Depends(require_role
     """Rebuild the index from the items table (repairs anything a failed live update missed)."""
     from app.items.models import Item
 
-    state = request.app.state.search
+    state = services(request.app).get(SearchState)
     if not hasattr(state.backend, "bulk_index"):
         raise Problem(409, detail="The database fallback reads the table directly: there is no index to rebuild.")
     await state.backend.ensure_index()
     indexed = 0
-    async with request.app.state.db.session() as session:
+    async with services(request.app).db.session() as session:
         batch: list[dict[str, Any]] = []
         # Streamed in batches: a large table never sits in memory whole.
         async for item in await session.stream_scalars(select(Item).order_by(Item.id).execution_options(yield_per=500)):

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from app.about import SERVICE_NAME  # queue and key names follow the service's name
+from app.api.problems import Problem
+from app.api.services import services
 from app.features.integrations import WebhookEvent, sign
 from app.features.integrations.settings import IntegrationsSettings
 from app.features.integrations.webhooks import ReplayGuard, WebhookReceiver, verify_signature
-from app.problems import Problem
 
 SECRETS = json.dumps({"github": "s3cret", "stripe": "new-secret,old-secret"})
 
@@ -39,7 +40,7 @@ async def test_valid_delivery_is_accepted_once_and_dispatched(webhook_env: None,
         async def handler(event: WebhookEvent) -> None:
             received.append(event)
 
-        client.app.state.webhooks.on("github", handler)
+        services(client.app).get(WebhookReceiver).on("github", handler)
         headers = _signed(body)
         first = await client.post("/webhooks/github", content=body, headers=headers)
         replay = await client.post("/webhooks/github", content=body, headers=headers)

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from app.api.services import services
 from app.features.notifications import Notification, NotificationError, NotifySettings, build_notifier
 from app.features.notifications.aws import AwsNotifier
+from app.features.notifications.metrics import InstrumentedNotifier
 from app.features.notifications.notifier import InvalidNotification
 from app.features.notifications.outbox import OutboxNotifier
 
@@ -144,7 +146,7 @@ async def test_outbox_endpoint_is_local_only_and_needs_a_user(
 ) -> None:
     monkeypatch.setenv("NOTIFY_OUTBOX_PATH", str(tmp_path / "outbox.jsonl"))
     async with client_factory(features=["notifications"]) as client:
-        await client.app.state.notifier.send(Notification.sms(to="+14155550100", text="hello"))
+        await services(client.app).get(InstrumentedNotifier).send(Notification.sms(to="+14155550100", text="hello"))
         assert (await client.get("/notifications/outbox")).status_code == 401
         body = (await client.get("/notifications/outbox?channel=sms", headers=auth_header())).json()
         assert body["count"] == 1 and body["items"][0]["text"] == "hello"

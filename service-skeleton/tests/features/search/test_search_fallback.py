@@ -1,5 +1,4 @@
 """The database fallback for real (SQLite and PostgreSQL), and the index hooks on item changes."""
-
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
@@ -7,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from app.api.services import services
+from app.features.search.state import SearchState
 from app.items.models import Item
 
 
@@ -90,7 +91,7 @@ async def test_item_changes_reach_the_index_after_commit(
     monkeypatch.setenv("SEARCH_ENABLED", "true")
     editor = auth_header(sub="alice", roles=["editor"])
     async with client_factory(features=["search"]) as client:
-        state = client.app.state.search
+        state = services(client.app).get(SearchState)
         fake = RecordingBackend()
         state.indexer.backend = fake
         created = await _create(client, editor, name="Lamp", price="10.00", tags=["office"])
@@ -103,7 +104,7 @@ async def test_item_changes_reach_the_index_after_commit(
         assert fake.deleted == [created["id"]]
 
         # A rolled-back transaction never reaches the index.
-        async with client.app.state.db.session() as session:
+        async with services(client.app).db.session() as session:
             session.add(Item(name="ghost", price=1, tags=[], owner="alice"))
             await session.flush()
             await session.rollback()
@@ -123,15 +124,16 @@ async def test_search_is_off_unless_enabled(
 ) -> None:
     async with client_factory(features=["search"]) as client:
         assert (await client.get("/search/items", headers=auth_header())).status_code == 404
-        assert not hasattr(client.app.state, "search")
+        with pytest.raises(LookupError):
+            services(client.app).get(SearchState)
 
 
 def test_search_disabled_is_not_listed(app_factory: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    """SEARCH_ENABLED=false: neither `app.state.features` (nor the startup log that prints it)
+    """SEARCH_ENABLED=false: neither `services(app).features` (nor the startup log that prints it)
     names search, and no /search route is mounted."""
     monkeypatch.setenv("SEARCH_ENABLED", "false")
     app = app_factory(features=["search"])
-    assert app.state.features == []
+    assert services(app).features == []
     assert not any(getattr(route, "path", "").startswith("/search") for route in app.routes)
 
 

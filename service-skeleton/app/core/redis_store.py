@@ -8,7 +8,7 @@ import time
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from app.log import get_logger
+from app.core.log import get_logger
 
 _log = get_logger("app.redis")
 

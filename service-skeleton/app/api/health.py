@@ -1,4 +1,5 @@
-"""Liveness (`/healthz`, no dependencies) and readiness (`/readyz`: database, Redis, feature checks)."""
+"""Liveness (`/healthz`, no dependencies), readiness (`/readyz`: database, Redis, feature checks) and
+Prometheus `/metrics`: the operational routes, none in the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from app.log import get_logger
-from app.problems import problem_response
+from app.api.problems import problem_response
+from app.api.routing import Routes
+from app.api.services import services
+from app.core.log import get_logger
 
 Check = Callable[[], Awaitable[None]]
 _log = get_logger("app.health")
@@ -54,12 +57,17 @@ class Readiness:
         return dict(results)
 
 
+routes = Routes()
+
+
+@routes.get("/healthz", include_in_schema=False)
 async def healthz() -> Response:
     return JSONResponse({"status": "ok"})
 
 
+@routes.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> Response:
-    checks = await request.app.state.readiness.run()
+    checks = await services(request.app).readiness.run()
     failed = sorted(name for name, result in checks.items() if result["status"] == "failed")
     if failed:
         return problem_response(
@@ -74,7 +82,7 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "degraded" if degraded else "ok", "checks": checks})
 
 
-def install_routes(app: FastAPI) -> None:
-    """On the app itself, not through an included router (a routing hop on every request)."""
-    app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
-    app.add_api_route("/readyz", readyz, methods=["GET"], include_in_schema=False)
+
+@routes.get("/metrics", include_in_schema=False)
+async def metrics(request: Request) -> Response:
+    return await services(request.app).metrics.endpoint(request)

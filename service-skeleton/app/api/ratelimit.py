@@ -11,11 +11,12 @@ from typing import Any
 from fastapi import Request
 from redis.exceptions import RedisError
 
-from app.limits import Limit, parse_limit
-from app.metrics import Metrics
-from app.problems import Problem
-from app.redis_store import RedisStore
-from app.redis_windows import RedisWindows
+from app.api.problems import Problem
+from app.api.services import services
+from app.core.limits import Limit, parse_limit
+from app.core.metrics import Metrics
+from app.core.redis_store import RedisStore
+from app.core.redis_windows import RedisWindows
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ def prefetched(request: Request, key: str) -> Any:
 
 class RateLimit:
     """Counts a request against the route's limit and sets the RateLimit-* headers. The caller
-    hands over the principal (see app.guard: `Guard`, and `rate_limit` for routes that
+    hands over the principal (see app.api.guard: `Guard`, and `rate_limit` for routes that
     authenticate by other means), so the limiter knows nothing of authentication.
 
     `RateLimit(prefetch=lambda request: "items:" + request.path_params["item_id"])` also reads that
@@ -125,7 +126,7 @@ class RateLimit:
 
     async def apply(self, request: Request, principal: Any) -> None:
         """Count the request of `principal` (None: anonymous, keyed by client IP)."""
-        limiter: RateLimiter = request.app.state.rate_limiter
+        limiter = services(request.app).rate_limiter
         if not limiter.enabled:
             return
         route = request.scope.get("route")

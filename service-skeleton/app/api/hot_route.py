@@ -6,16 +6,15 @@ CPU per request: ~170 µs through the APIRoute, ~93 µs through this route; 0.42
 of a bare FastAPI endpoint). A HotRoute calls a plain `async (request) -> Response` function instead. It is registered in
 front of the ordinary APIRoute of the same path, which stays for OpenAPI and for the requests
 the HotRoute does not match: its path uses a typed convertor (`{item_id:int}`), so a malformed
-id falls through to FastAPI and gets the usual 422 problem. Use it for a hot read path only.
+id falls through to FastAPI and gets the usual 422 problem. Use it for a hot read path only;
+declare it with `@routes.hot(...)` (app.api.routing).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
 
-from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
@@ -35,11 +34,3 @@ class HotRoute(Route):
         if match is not Match.NONE:
             child_scope["route"] = self  # rate-limit key by route name, metrics by template
         return match, child_scope
-
-
-def add_hot_route(
-    app: FastAPI, path: str, endpoint: Callable[[Request], Awaitable[Response]], *, name: str, methods: Any = ("GET",)
-) -> None:
-    """Register `endpoint` first in the routing table: routes are tried in order, and each
-    APIRoute tried costs a few microseconds, so the hot path goes before all of them."""
-    app.router.routes.insert(0, HotRoute(path, endpoint, name=name, methods=list(methods)))

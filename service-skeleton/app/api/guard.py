@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from fastapi import Request
 
+from app.api.problems import Problem
+from app.api.ratelimit import RateLimit
 from app.auth import Principal, optional_user, unauthorized
-from app.problems import Problem
-from app.ratelimit import RateLimit
 
 
 class Guard:

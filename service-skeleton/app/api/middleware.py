@@ -12,9 +12,9 @@ import time
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.log import RequestContext, get_logger, request_context
-from app.metrics import Metrics
-from app.problems import PROBLEM_MEDIA_TYPE, problem_bytes
+from app.api.problems import PROBLEM_MEDIA_TYPE, problem_bytes
+from app.core.log import RequestContext, get_logger, request_context
+from app.core.metrics import Metrics
 
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 _access_log = get_logger("app.access")

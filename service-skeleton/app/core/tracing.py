@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
 
-from app.settings import Settings
+from app.core.settings import Settings
 
 
 def setup_tracing(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[None]] | None:
@@ -34,7 +34,6 @@ def setup_tracing(app: FastAPI, settings: Settings) -> Callable[[], Awaitable[No
     provider = TracerProvider(resource=resource)
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint.rstrip("/") + "/v1/traces")))
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls="healthz,readyz,metrics")
-    app.state.tracer_provider = provider
 
     async def shutdown() -> None:
         provider.force_flush()

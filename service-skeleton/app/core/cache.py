@@ -8,8 +8,8 @@ from collections import OrderedDict
 
 from redis.exceptions import RedisError
 
-from app.metrics import Metrics
-from app.redis_store import RedisStore
+from app.core.metrics import Metrics
+from app.core.redis_store import RedisStore
 
 
 class LocalCache:

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
 
-from app.log import get_logger
+from app.core.log import get_logger
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 _log = get_logger("app.problems")

@@ -18,7 +18,7 @@ from pydantic_settings import (
 )
 
 from app.about import SERVICE_NAME
-from app.limits import parse_limit
+from app.core.limits import parse_limit
 
 Environment = Literal["local", "test", "dev", "staging", "prod"]
 

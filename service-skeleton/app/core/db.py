@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -21,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 
-from app.settings import Settings
+from app.core.settings import Settings
 
 
 class Base(DeclarativeBase):
@@ -62,7 +61,7 @@ class IamTokenProvider:
 
 
 class Database:
-    """`engine` and `sessionmaker` for the app; features use `app.state.db.session()`."""
+    """`engine` and `sessionmaker` for the app; features use `services(app).db.session()`."""
 
     def __init__(self, settings: Settings, *, rds_client: Any = None) -> None:
         url = make_url(settings.database_url)
@@ -149,14 +148,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """Dependency: one session per request, for a unit of work that writes."""
-    async with request.app.state.db.session() as session:
-        yield session
-
-
-async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """Dependency: one autocommit session per request, for routes that only read."""
-    async with request.app.state.db.read_session() as session:
-        yield session

@@ -1,10 +1,10 @@
-"""Startup and shutdown callbacks that the core and features register on `app.state.lifecycle`."""
+"""Startup and shutdown callbacks that the core and features register on `services(app).lifecycle`."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from app.log import get_logger
+from app.core.log import get_logger
 
 Hook = Callable[[], Awaitable[None]]
 _log = get_logger("app.lifecycle")

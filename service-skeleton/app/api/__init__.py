@@ -1,0 +1,1 @@
+"""HTTP concerns: middleware, problem responses, OpenAPI, guards and rate limits, dependencies, health routes."""
