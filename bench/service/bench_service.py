@@ -32,7 +32,7 @@ from typing import Any
 
 from paths import PATHS, RATIO_CONNECTIONS, missed_targets, targets
 from postgres import Postgres, start_postgres
-from processes import BenchError, cpu_seconds, say, tree_cpu_seconds
+from processes import BenchError, cpu_seconds, say, tree_cpu_seconds, wait_idle
 from servers import Servers, request, settled_cache_counts
 from wrk import Load, run_wrk, wrk_binary
 
@@ -106,7 +106,11 @@ class Bench:
             timeout_s=self.args.timeout,
             workdir=self.workdir,
         )
+        # CPU up to wrk's exit: the requests it leaves in flight are neither counted nor served yet.
         load.cpu_s = {name: after - cpu_before[name] for name, after in self._cpu(watched).items()}
+        wait_idle(watched["app"])
+        if "postgres" in watched:
+            wait_idle(watched["postgres"], tree=True)
         if target == "bare":
             return load, {}
         cache_after = settled_cache_counts(self.service)

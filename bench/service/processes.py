@@ -73,3 +73,19 @@ def tree_cpu_seconds(pid: int) -> float:
         if int(fields[1]) == pid:  # field 4 of stat, the parent's id
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+def wait_idle(pid: int, *, tree: bool = False, timeout: float = 10.0) -> None:
+    """Wait until a server (with its children when `tree`) uses at most one clock tick of CPU in 100 ms.
+    wrk stops without waiting for the requests it left in flight (up to one per connection), and
+    PostgreSQL flushes WAL and vacuums after writes: that work must not eat into the next slice."""
+    cpu = tree_cpu_seconds if tree else cpu_seconds
+    tick = 1 / os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + timeout
+    last = cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = cpu(pid)
+        if now - last <= tick:
+            return
+        last = now
