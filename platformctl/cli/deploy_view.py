@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import socket
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 from platformctl.cli import console
 from platformctl.config import env_vars
 from platformctl.core.deploy_report import DeployEvent, DeployReport
+from platformctl.errors import PlatformctlError
+from platformctl.files import path_error, write_text_file
 
 _ICONS = {"deployed": "healthy", "applied": "applied", "diff": "diff", "rolled-back": "ROLLED BACK", "rollback-failed": "ROLLBACK FAILED", "failed": "FAILED"}
 
@@ -75,11 +78,29 @@ def markdown(report: DeployReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+_REPORT_HINT = "Pass a --report-file in a writable folder."
+
+
+def _write_report_file(report_file: Path, text: str) -> None:
+    """The report file, its folder made first (CI passes a fresh one), written by platformctl's one writer."""
+    try:
+        report_file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise path_error("create the folder of", report_file, exc, hint=_REPORT_HINT) from None
+    write_text_file(report_file, text, hint=_REPORT_HINT)
+
+
+def write_error_report(report_file: Path | None, exc: PlatformctlError) -> None:
+    """What --report-file holds when deploy or rollback stopped on an error before it had a report."""
+    if report_file is not None:
+        document = {"outcome": "error", "message": exc.message, "hint": exc.hint, "details": exc.details, "exitCode": int(exc.exit_code)}
+        _write_report_file(report_file, json.dumps(document, indent=2, sort_keys=True) + "\n")
+
+
 def write_report(report: DeployReport, report_file: Path | None) -> None:
     """The JSON report to --report-file, and the step summary when GitHub Actions asks for one."""
     if report_file is not None:
-        report_file.parent.mkdir(parents=True, exist_ok=True)
-        report_file.write_text(report.to_json(), encoding="utf-8")
+        _write_report_file(report_file, report.to_json())
     summary = os.environ.get(env_vars.GITHUB_STEP_SUMMARY)
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:

@@ -20,6 +20,7 @@ from platformctl.core.layer_runs import RunContext, RunOutcome
 from platformctl.core.run_record import new_run_id, report
 from platformctl.core.scheduler import CancelSignal
 from platformctl.errors import ExitCode, UsageError
+from platformctl.files import write_text_file
 from platformctl.wiring import Wiring
 
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
@@ -92,11 +93,7 @@ def finish(outcome: RunOutcome, view: RunView, context: RunContext, *, report_fi
 
 
 def write_report(*, record_text: str, path: Path) -> None:
-    if not path.parent.is_dir():
-        raise UsageError(f"Cannot write {path}: the folder {path.parent} does not exist.", hint="Pass a --report-file in an existing folder.")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(record_text, encoding="utf-8")
-    tmp.replace(path)
+    write_text_file(path, record_text, hint="Pass a --report-file in an existing, writable folder.")
 
 
 def require_answerable(action: str, *, yes: bool) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from platformctl import __version__
 from platformctl.config.loader import LoadedPlatform
 from platformctl.errors import UsageError
+from platformctl.files import write_text_file
 from platformctl.rendering.ci_workflow import TARGETS, CiEnvironment, CiWorkflowContext, render_ci_workflow
 
 
@@ -38,5 +39,5 @@ def write_ci_workflow(*, provider: str, loaded: LoadedPlatform, root: Path, forc
         raise UsageError(f"{path} already exists.", hint="Pass --force to overwrite it.")
     text = render_ci_workflow(provider, context)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_text_file(path, text, hint="Run it in a writable checkout of the platform repository.")
     return CiWorkflowResult(path=path, overwritten=existed, environments=[e.name for e in context.environments])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -31,13 +30,6 @@ def _verify_minutes(value: str | None) -> int | None:
     if provider != "datadog" or (minutes and not minutes.isdigit()) or (minutes and not 1 <= int(minutes) <= 60):
         raise typer.BadParameter(f"{value!r}: write datadog or datadog:MINUTES (1-60).")
     return int(minutes or 5)
-
-
-def _error_report(report_file: Path | None, exc: PlatformctlError) -> None:
-    if report_file is not None:
-        document = {"outcome": "error", "message": exc.message, "hint": exc.hint, "details": exc.details, "exitCode": int(exc.exit_code)}
-        report_file.parent.mkdir(parents=True, exist_ok=True)
-        report_file.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def confirm_production(env: str, directory: Path, platform_file: Path | None, *, yes: bool, action: str) -> None:
@@ -83,7 +75,7 @@ def deploy(
 
         platformctl deploy --env prod --image …@sha256:… --diff
     """
-    from platformctl.cli.deploy_view import print_diff, print_event, print_outcome, who, write_report
+    from platformctl.cli.deploy_view import print_diff, print_event, print_outcome, who, write_error_report, write_report
     from platformctl.core.deployment import DeployRequest
     from platformctl.core.deployment import deploy as run_deploy
 
@@ -120,7 +112,7 @@ def deploy(
             verifier=verifier,
         )
     except PlatformctlError as exc:
-        _error_report(report_file, exc)
+        write_error_report(report_file, exc)
         raise
     write_report(report, report_file)
     if as_json:

@@ -33,8 +33,7 @@ def rollback(
 
     Exit codes: 0 healthy, 1 the rolled-back version did not become healthy, 2 bad input or a deploy in progress.
     """
-    from platformctl.cli.commands.deploy import _error_report
-    from platformctl.cli.deploy_view import print_event, print_outcome, who, write_report
+    from platformctl.cli.deploy_view import print_event, print_outcome, who, write_error_report, write_report
     from platformctl.core.rollback import ServiceTarget
     from platformctl.core.rollback import rollback as run_rollback
 
@@ -51,7 +50,7 @@ def rollback(
             on_event=print_event,
         )
     except PlatformctlError as exc:
-        _error_report(report_file, exc)
+        write_error_report(report_file, exc)
         raise
     write_report(report, report_file)
     if as_json:
