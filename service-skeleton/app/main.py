@@ -28,6 +28,7 @@ from app.core.redis_store import RedisStore
 from app.core.settings import Settings, check_production_ready
 from app.features import install_features
 from app.items import routes as items
+from app.items.store import ItemStore
 
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/openapi.json")
 
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     lifecycle.on_shutdown(store.aclose)
     lifecycle.on_shutdown(auth.keys.aclose)
 
+    app.state.services.provide(ItemStore(db))
     install_problem_handlers(app)
     include(app, health.routes)
     include(app, items.routes)

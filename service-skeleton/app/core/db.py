@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 
+from app.core.pg import FastPool
 from app.core.settings import Settings
 
 
@@ -85,6 +86,8 @@ class Database:
                 }
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         self.iam: IamTokenProvider | None = None
+        self.fast: FastPool | None = None
+        """asyncpg's own pool for the request path's hottest statements; None on SQLite (see app.core.pg)."""
         if settings.db_iam_auth:
             if self.dialect == "sqlite":
                 raise ValueError("DB_IAM_AUTH=true needs a PostgreSQL DATABASE_URL")
@@ -96,6 +99,14 @@ class Database:
                 client=rds_client,
             )
             event.listen(self.engine.sync_engine, "do_connect", self.iam.inject)
+        if url.get_driver_name() == "asyncpg":
+            self.fast = FastPool(
+                url.set(drivername="postgresql").render_as_string(hide_password=False),
+                size=settings.db_pool_size + settings.db_max_overflow,
+                server_settings=kwargs["connect_args"]["server_settings"],
+                password=self.iam.token if self.iam is not None else None,
+                connect_timeout=settings.db_pool_timeout,
+            )
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -111,7 +122,8 @@ class Database:
         self._gate_timeout = settings.db_pool_timeout
 
     @asynccontextmanager
-    async def _turn(self) -> AsyncIterator[None]:
+    async def turn(self) -> AsyncIterator[None]:
+        """Wait, first come first served, for one of the process's DB_POOL_SIZE connection slots."""
         try:
             async with asyncio.timeout(self._gate_timeout):
                 await self._gate.acquire()
@@ -125,20 +137,30 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session for a unit of work (a transaction begins at its first statement)."""
-        async with self._turn(), self.sessionmaker() as session:
+        async with self.turn(), self.sessionmaker() as session:
             yield session
 
     @asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:
         """A session for reads only, in autocommit: no BEGIN/ROLLBACK round trips."""
-        async with self._turn(), self.reader() as session:
+        async with self.turn(), self.reader() as session:
             yield session
+
+    @asynccontextmanager
+    async def fast_connection(self) -> AsyncIterator[Any]:
+        """An asyncpg connection in autocommit from `fast` (PostgreSQL only), in the same queue as sessions."""
+        if self.fast is None:
+            raise RuntimeError("fast_connection() needs a postgresql+asyncpg DATABASE_URL")
+        async with self.turn(), self.fast.connection() as conn:
+            yield conn
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        if self.fast is not None:
+            await self.fast.close()
         await self.engine.dispose()
 
 

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import ReadSession, WriteSession
+from app.api.deps import WriteSession
 from app.api.guard import Guard
 from app.api.problems import Problem
 from app.api.ratelimit import NOT_FETCHED, prefetched
@@ -19,8 +19,9 @@ from app.auth import Principal
 from app.items.cursor import decode_cursor, encode_cursor
 from app.items.models import Item
 from app.items.params import MAX_ID, ItemId, NameQuery, Owner, PriceFilter, TagFilter, as_price, id_in_range
-from app.items.repository import ItemFilter, get_item, list_items
+from app.items.repository import ItemFilter, get_item
 from app.items.schemas import ItemCreate, ItemOut, ItemPage, ItemUpdate
+from app.items.store import ItemStore
 
 routes = Routes(prefix="/items", tags=["items"])
 WRITERS = ("editor", "admin")
@@ -46,6 +47,10 @@ def _secret(request: Request) -> bytes:
     return services(request.app).settings.secret_key.get_secret_value().encode()
 
 
+def _store(request: Request) -> ItemStore:
+    return services(request.app).get(ItemStore)
+
+
 def _serialize(item: Item) -> bytes:
     return ItemOut.model_validate(item).model_dump_json().encode()
 
@@ -62,7 +67,6 @@ def _may_modify(principal: Principal, item: Item) -> None:
 @routes.get("", name="items.list", response_model=ItemPage)
 async def list_items_route(
     request: Request,
-    session: ReadSession,
     _: Reader,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
@@ -75,23 +79,20 @@ async def list_items_route(
     after = decode_cursor(cursor, _secret(request)) if cursor else None
     tag = tag.lower() if tag else None
     flt = ItemFilter(owner=owner, tag=tag, q=q, min_price=as_price(min_price), max_price=as_price(max_price))
-    rows, more = await list_items(session, flt, after_id=after, limit=limit, dialect=services(request.app).db.dialect)
-    next_cursor = encode_cursor(rows[-1].id, _secret(request)) if more and rows else None
-    return ItemPage(items=[ItemOut.model_validate(r) for r in rows], next_cursor=next_cursor, limit=limit)
+    items, more = await _store(request).page(flt, after_id=after, limit=limit)
+    next_cursor = encode_cursor(items[-1].id, _secret(request)) if more and items else None
+    return ItemPage(items=items, next_cursor=next_cursor, limit=limit)
 
 
 @routes.post("", name="items.create", status_code=201, response_model=ItemOut)
 async def create_item_route(
     body: ItemCreate,
     request: Request,
-    session: WriteSession,
     principal: Writer,
 ) -> Response:
-    item = Item(**body.model_dump(), owner=principal.subject)
-    session.add(item)
-    # No refresh(): INSERT … RETURNING already brought back the id and the server defaults.
-    await session.commit()
-    return Response(_serialize(item), status_code=201, media_type=JSON, headers={"Location": f"/items/{item.id}"})
+    # One INSERT … RETURNING brings back the id and the server defaults: no refresh() after it.
+    item = await _store(request).create(body.model_dump(), owner=principal.subject)
+    return Response(item.model_dump_json().encode(), status_code=201, media_type=JSON, headers={"Location": f"/items/{item.id}"})
 
 
 @routes.get("/{item_id}", name="items.get", response_model=ItemOut)
@@ -103,11 +104,10 @@ async def get_item_route(item_id: ItemId, request: Request, _: Annotated[Princip
     cached = await cache.get(key) if cached is NOT_FETCHED else cache.record(cached)
     if cached is not None:
         return Response(cached, media_type=JSON, headers={"X-Cache": "hit"})
-    async with shared.db.read_session() as session:
-        item = await get_item(session, item_id)
+    item = await shared.get(ItemStore).get(item_id)
     if item is None:
         raise _not_found(item_id)
-    body = _serialize(item)
+    body = item.model_dump_json().encode()
     await cache.set(key, body)
     return Response(body, media_type=JSON, headers={"X-Cache": "miss"})
 

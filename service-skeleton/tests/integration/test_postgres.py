@@ -172,7 +172,8 @@ async def test_unreachable_database_is_a_503_problem(client_factory, auth_header
 async def test_exhausted_pool_is_a_503_problem(pg_database, client_factory, auth_header):
     async with client_factory(database_url=pg_database, db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.2) as client:
         db = services(client.app).db
-        async with db.engine.connect():  # hold the only connection
+        async with db.session() as session:  # hold the only connection, as a request does
+            await session.connection()
             response = await client.get("/items", headers=auth_header())
         assert response.status_code == 503
         assert response.json()["title"] == "Database unavailable"

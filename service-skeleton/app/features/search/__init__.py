@@ -17,6 +17,7 @@ from app.core.log import get_logger
 from app.features.search.query import ItemSearch, SearchPage, build_search_body
 from app.features.search.settings import SearchSettings
 from app.features.search.state import SearchState
+from app.items.store import ItemStore
 
 __all__ = ["ItemSearch", "SearchPage", "SearchSettings", "build_search_body", "install"]
 _log = get_logger("app.features.search")
@@ -50,6 +51,7 @@ def install(app: FastAPI, settings: Any) -> bool:
     failures = Counter("search_index_failures_total", "Item index updates that failed.", registry=shared.metrics.registry)
     indexer = ItemIndexer(backend, failures=failures)
     indexer.attach(shared.db.engine)
+    shared.get(ItemStore).on_created_without_orm(indexer.created)
     shared.provide(SearchState(search_settings, backend, indexer))
     include(app, router)
     shared.readiness.register("search", backend.ping, critical=False)  # items still work without it

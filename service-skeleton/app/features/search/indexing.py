@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -73,6 +74,10 @@ class ItemIndexer:
             event.listen(Session, "after_commit", _after_commit)
             event.listen(Session, "after_rollback", _after_rollback)
             _listening = True
+
+    def created(self, fields: Mapping[str, Any]) -> None:
+        """An item created outside the ORM (`ItemStore.on_created_without_orm`): index it."""
+        self.schedule({fields["id"]: item_document(dict(fields))})
 
     def schedule(self, pending: dict[int, dict[str, Any] | None]) -> None:
         try:

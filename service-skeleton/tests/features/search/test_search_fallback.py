@@ -86,11 +86,16 @@ class RecordingBackend:
 
 
 async def test_item_changes_reach_the_index_after_commit(
-    client_factory: Callable[..., Any], auth_header: Callable[..., dict[str, str]], monkeypatch: pytest.MonkeyPatch
+    search_database: dict[str, Any],
+    client_factory: Callable[..., Any],
+    auth_header: Callable[..., dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """On SQLite every write goes through the ORM's session events; on PostgreSQL a create is
+    asyncpg's INSERT (ItemStore.on_created_without_orm) and the rest the ORM's."""
     monkeypatch.setenv("SEARCH_ENABLED", "true")
     editor = auth_header(sub="alice", roles=["editor"])
-    async with client_factory(features=["search"]) as client:
+    async with client_factory(features=["search"], **search_database) as client:
         state = services(client.app).get(SearchState)
         fake = RecordingBackend()
         state.indexer.backend = fake
