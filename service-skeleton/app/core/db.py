@@ -102,10 +102,10 @@ class Database:
         if url.get_driver_name() == "asyncpg":
             self.fast = FastPool(
                 url.set(drivername="postgresql").render_as_string(hide_password=False),
-                size=settings.db_pool_size + settings.db_max_overflow,
                 server_settings=kwargs["connect_args"]["server_settings"],
                 password=self.iam.token if self.iam is not None else None,
                 connect_timeout=settings.db_pool_timeout,
+                recycle_seconds=settings.db_pool_recycle,
             )
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -124,11 +124,14 @@ class Database:
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[None]:
         """Wait, first come first served, for one of the process's DB_POOL_SIZE connection slots."""
-        try:
-            async with asyncio.timeout(self._gate_timeout):
-                await self._gate.acquire()
-        except TimeoutError:
-            raise PoolTimeout(f"no database connection free within {self._gate_timeout}s") from None
+        if self._gate.locked():
+            try:
+                async with asyncio.timeout(self._gate_timeout):
+                    await self._gate.acquire()
+            except TimeoutError:
+                raise PoolTimeout(f"no database connection free within {self._gate_timeout}s") from None
+        else:
+            await self._gate.acquire()  # free, nobody queued: taken at once, no timer to arm
         try:
             yield
         finally:
