@@ -95,6 +95,12 @@ class _StdoutLogger:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def msg(self, message: str) -> None:
+        if self._pending and self._loop is not None and self._loop.is_running():
+            # A flush is already scheduled on the loop that queued these lines (each loop
+            # iteration ends with it). Asking for the running loop would cost a getpid()
+            # syscall on Python 3.11 (get_running_loop checks for a fork): 10% of a cache hit.
+            self._pending.append(message)
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:

@@ -60,11 +60,15 @@ class RedisWindows:
         self._running: set[asyncio.Task[None]] = set()
 
     async def hit(self, key: str, window_ms: int, prefetch: str | None = None) -> tuple[int, int, bytes | None]:
-        loop = asyncio.get_running_loop()
+        if self._pending:
+            # A batch is open, so this runs in the iteration of the loop that holds its futures.
+            # Asking for the running loop again would cost a getpid() syscall on Python 3.11.
+            loop = self._pending[0][3].get_loop()
+        else:
+            loop = asyncio.get_running_loop()
+            loop.call_soon(self._flush)  # runs after every request ready in this iteration has joined
         future: asyncio.Future[tuple[int, int, bytes | None]] = loop.create_future()
         self._pending.append((key, window_ms, prefetch, future))
-        if len(self._pending) == 1:
-            loop.call_soon(self._flush)  # runs after every request ready in this iteration has joined
         return await future
 
     def _flush(self) -> None:
