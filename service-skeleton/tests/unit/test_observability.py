@@ -163,3 +163,43 @@ def test_lines_logged_in_the_last_loop_iteration_reach_stdout_at_exit(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert '"event":"inside_loop"' in out
+
+
+def test_lines_of_one_loop_iteration_go_out_together_and_in_order(capsys):
+    """The lines of one iteration are written once at its end (the second and later lines do not
+    ask for the running loop again); a line logged while no loop runs is written at once, after
+    whatever a stopped loop left queued."""
+    import asyncio
+
+    from app.core.log import configure_logging, get_logger
+
+    configure_logging(service="probe")
+    log = get_logger("probe")
+    loop = asyncio.new_event_loop()
+    written: list[list[int]] = []
+
+    def read() -> list[int]:
+        return [line["n"] for line in _json_lines(capsys.readouterr().out)]
+
+    def check() -> None:
+        written.append(read())
+        loop.stop()
+
+    def iteration() -> None:
+        for n in range(3):
+            log.info("in_loop", n=n)
+        written.append(read())
+        loop.call_soon(check)  # queued after the flush the first line queued
+
+    try:
+        loop.call_soon(iteration)
+        loop.run_forever()
+        assert written == [[], [0, 1, 2]]  # nothing during the iteration, all three at its end
+
+        loop.call_soon(lambda: log.info("queued", n=3))
+        loop.call_soon(loop.stop)  # stops before the flush queued by that line runs
+        loop.run_forever()
+        log.info("outside", n=4)
+        assert read() == [3, 4]
+    finally:
+        loop.close()
