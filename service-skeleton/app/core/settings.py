@@ -88,10 +88,12 @@ class Settings(BaseSettings):
     # Database: SQLite is the embedded local default; PostgreSQL (asyncpg) in the cluster.
     database_url: str = "sqlite+aiosqlite:///./local.db"
     db_password: SecretStr | None = None  # merged into DATABASE_URL (e.g. from DB_PASSWORD_FILE)
-    # Connections per process, all kept open: overflow connections are opened and closed under
-    # load (15-18 a second were measured), so the default has none. Size it so that
-    # db_pool_size x processes x pods stays under PostgreSQL's max_connections with room for
-    # migrations and operators (RDS db.t4g.medium: about 400).
+    # Connections a process uses at once (a first-come-first-served queue in front of both
+    # pools: SQLAlchemy's, and asyncpg's for the items API's hot statements, app/core/pg.py).
+    # Each pool may keep that many open, so plan for 2 x db_pool_size x processes x pods under
+    # PostgreSQL's max_connections, with room for migrations and operators (RDS db.t4g.medium:
+    # about 400); asyncpg's closes connections idle for a minute. Overflow connections are opened
+    # and closed under load (15-18 a second were measured), so the default has none.
     db_pool_size: int = Field(default=20, ge=1)
     db_max_overflow: int = Field(default=0, ge=0)
     db_pool_timeout: float = Field(default=5.0, gt=0)
