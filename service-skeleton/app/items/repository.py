@@ -22,7 +22,8 @@ class ItemFilter:
     max_price: Decimal | None = None
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """`text` as a LIKE pattern's literal part (with ESCAPE '\\'): %, _ and \\ match themselves."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -30,7 +31,7 @@ def _filtered(stmt: Select[Any], flt: ItemFilter, dialect: str) -> Select[Any]:
     if flt.owner is not None:
         stmt = stmt.where(Item.owner == flt.owner)
     if flt.q:
-        stmt = stmt.where(func.lower(Item.name).like(f"%{_escape_like(flt.q.lower())}%", escape="\\"))
+        stmt = stmt.where(func.lower(Item.name).like(f"%{escape_like(flt.q.lower())}%", escape="\\"))
     if flt.min_price is not None:
         stmt = stmt.where(Item.price >= flt.min_price)
     if flt.max_price is not None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from app.core.db import Database
 from app.items.models import Item
-from app.items.repository import ItemFilter, get_item, list_items
+from app.items.repository import ItemFilter, escape_like, get_item, list_items
 from app.items.schemas import ItemOut
 
 Created = Callable[[Mapping[str, Any]], None]
@@ -26,10 +26,6 @@ _COLUMNS = ", ".join(column.name for column in Item.__table__.columns)
 _TABLE = Item.__tablename__
 GET_SQL = f"SELECT {_COLUMNS} FROM {_TABLE} WHERE id = $1"
 INSERT_SQL = f"INSERT INTO {_TABLE} (name, description, price, tags, owner) VALUES ($1, $2, $3, $4, $5) RETURNING {_COLUMNS}"
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_sql(flt: ItemFilter, *, after_id: int | None, limit: int) -> tuple[str, list[Any]]:
@@ -47,7 +43,7 @@ def list_sql(flt: ItemFilter, *, after_id: int | None, limit: int) -> tuple[str,
     if flt.owner is not None:
         where.append(f"owner = {arg(flt.owner)}")
     if flt.q:
-        where.append(f"lower(name) LIKE {arg('%' + _escape_like(flt.q.lower()) + '%')} ESCAPE '\\'")
+        where.append(f"lower(name) LIKE {arg('%' + escape_like(flt.q.lower()) + '%')} ESCAPE '\\'")
     if flt.min_price is not None:
         where.append(f"price >= {arg(flt.min_price)}")
     if flt.max_price is not None:

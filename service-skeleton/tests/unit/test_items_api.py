@@ -133,7 +133,20 @@ async def test_limit_bounds(client, editor):
     assert (await client.get("/items", params={"limit": 101}, headers=editor)).status_code == 422
 
 
-async def test_filters(client, auth_header):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def database_overrides(request):
+    """SQLite (SQLAlchemy's queries, app/items/repository.py) or the real PostgreSQL (asyncpg's, app/items/store.py)."""
+    return {"database_url": request.getfixturevalue("pg_database")} if request.param == "postgresql" else {}
+
+
+@pytest.fixture
+async def any_db_client(database_overrides, client_factory):
+    async with client_factory(**database_overrides) as c:
+        yield c
+
+
+async def test_filters(any_db_client, auth_header):
+    client = any_db_client
     alice = auth_header(sub="alice", roles=["editor"])
     bob = auth_header(sub="bob", roles=["editor"])
     await _create(client, alice, name="Red chair", price="50.00", tags=["furniture", "red"])

@@ -10,10 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from app.features.search.query import ItemSearch, SearchPage, item_document
 from app.items.models import Item
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+from app.items.repository import escape_like
 
 
 def _has_tag(tag: str, dialect: str) -> ColumnElement[bool]:
@@ -33,8 +30,8 @@ def build_statement(search: ItemSearch, dialect: str) -> Select[Any]:
             and_(
                 *(
                     or_(
-                        Item.name.ilike(f"%{_escape_like(word)}%", escape="\\"),
-                        Item.description.ilike(f"%{_escape_like(word)}%", escape="\\"),
+                        Item.name.ilike(f"%{escape_like(word)}%", escape="\\"),
+                        Item.description.ilike(f"%{escape_like(word)}%", escape="\\"),
                     )
                     for word in words
                 )
