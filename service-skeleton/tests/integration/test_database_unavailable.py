@@ -60,3 +60,18 @@ async def test_cannot_connect_now_is_503_with_retry_after(starting_postgres, cli
             assert response.status_code == 503, response.text
             assert response.headers["content-type"] == "application/problem+json"
             assert response.headers["retry-after"] == "1"
+
+
+async def test_every_read_of_a_batch_gets_the_error(starting_postgres, client_factory):
+    """Reads by id of one loop iteration share one statement (app/items/store.py): when the database
+    refuses it, every one of them fails with the database's error (then each request's 503), none hangs."""
+    import asyncpg
+
+    from app.api.services import services
+    from app.items.store import ItemStore
+
+    async with client_factory(database_url=starting_postgres, db_auto_migrate=False) as client:
+        store = services(client.app).get(ItemStore)
+        async with asyncio.timeout(10):
+            results = await asyncio.gather(store.get(1), store.get(2), store.get(3), return_exceptions=True)
+        assert [type(r) for r in results] == [asyncpg.CannotConnectNowError] * 3

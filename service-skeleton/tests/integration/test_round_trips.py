@@ -100,3 +100,26 @@ async def test_a_returned_connection_goes_to_the_first_waiter(pg_database, setti
     finally:
         await db.dispose()
     assert order == ["first", "w0", "w1", "w2", "w3", "w4", "again"]
+
+
+async def test_reads_of_one_loop_iteration_are_one_statement(pg_database, client_factory, auth_header, statements):
+    """Concurrent reads by id (a batch of one event-loop iteration) are one `id = ANY($1)` SELECT; each
+    request gets its own item, a missing id None, and the same id twice the same item."""
+    from app.api.services import services
+    from app.items.store import ItemStore
+
+    editor = auth_header(sub="alice", roles=["editor"])
+    async with client_factory(database_url=pg_database) as client:
+        ids = []
+        for name in ("a", "b"):
+            created = await client.post("/items", json={"name": name, "price": "1.00"}, headers=editor)
+            ids.append(created.json()["id"])
+        store = services(client.app).get(ItemStore)
+        statements.clear()
+        found = await asyncio.gather(store.get(ids[0]), store.get(ids[1]), store.get(ids[1] + 1000), store.get(ids[0]))
+        assert statements == ["SELECT"]
+        assert [item.name if item else None for item in found] == ["a", "b", None, "a"]
+
+        statements.clear()
+        assert (await store.get(ids[1])).name == "b"  # alone: a batch of one
+        assert statements == ["SELECT"]
