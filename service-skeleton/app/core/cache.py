@@ -3,16 +3,16 @@ in-process TTL cache for local runs without Redis."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import OrderedDict
 
 from redis.exceptions import RedisError
 
+from app.core.batching import Batch, IterationBatch
 from app.core.metrics import Metrics
 from app.core.redis_store import RedisStore
 
-_Write = tuple[str, bytes, int, "asyncio.Future[None]"]
+_Write = tuple[str, bytes, int]  # key, value, ttl (s)
 
 
 class LocalCache:
@@ -51,8 +51,7 @@ class Cache:
         self._hit = metrics.cache.labels("hit")
         self._miss = metrics.cache.labels("miss")
         self._error = metrics.cache.labels("error")
-        self._writes: list[_Write] = []
-        self._running: set[asyncio.Task[None]] = set()
+        self._writes: IterationBatch[_Write, None] = IterationBatch(self._write)
 
     def record(self, value: bytes | None) -> bytes | None:
         (self._hit if value is not None else self._miss).inc()
@@ -83,33 +82,19 @@ class Cache:
             return
         if not self.store.available:
             return
-        if self._writes:
-            loop = self._writes[0][3].get_loop()  # the batch's loop: no get_running_loop() (a getpid() on 3.11)
-        else:
-            loop = asyncio.get_running_loop()
-            loop.call_soon(self._flush_writes, loop)
-        done: asyncio.Future[None] = loop.create_future()
-        self._writes.append((key, value, ttl or self.ttl, done))
-        await done
+        await self._writes.submit((key, value, ttl or self.ttl))
 
-    def _flush_writes(self, loop: asyncio.AbstractEventLoop) -> None:
-        batch, self._writes = self._writes, []
-        task = loop.create_task(self._write(batch))
-        self._running.add(task)  # the loop keeps only weak references to tasks
-        task.add_done_callback(self._running.discard)
-
-    async def _write(self, batch: list[_Write]) -> None:
+    async def _write(self, batch: Batch[_Write, None]) -> None:
         try:
             async with self.store.client.pipeline(transaction=False) as pipe:  # type: ignore[union-attr]
-                for key, value, ttl, _ in batch:
+                for (key, value, ttl), _ in batch:
                     pipe.set(key, value, ex=ttl)
                 await pipe.execute()
         except (RedisError, OSError) as exc:
             self.store.failed("cache_set", exc)
-        finally:  # every waiting request goes on, whatever happened (a cache never fails a request)
-            for *_, done in batch:
-                if not done.done():
-                    done.set_result(None)
+        for _, done in batch:  # every waiting request goes on, whatever happened (a cache never fails a request)
+            if not done.done():
+                done.set_result(None)
 
     async def delete(self, *keys: str) -> bool:
         """Invalidate. When Redis cannot be reached the keys are remembered and deleted before the

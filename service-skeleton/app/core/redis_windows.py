@@ -12,10 +12,10 @@ requests and pods.
 
 from __future__ import annotations
 
-import asyncio
-
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
+
+from app.core.batching import Batch, IterationBatch
 
 # For each request: ARGV holds (window ms, 1 or 2 keys); KEYS its counter and, with 2, its cache
 # entry. INCR and PEXPIRE together, so a counter is never left without an expiry. pcall: a key of
@@ -46,7 +46,8 @@ end
 return out
 """
 
-_Call = tuple[str, int, str | None, "asyncio.Future[tuple[int, int, bytes | None]]"]
+_Call = tuple[str, int, str | None]  # counter key, window (ms), cache key to prefetch
+_Counted = tuple[int, int, bytes | None]
 
 
 class RedisWindows:
@@ -56,45 +57,21 @@ class RedisWindows:
 
     def __init__(self, client: aioredis.Redis) -> None:
         self.script = client.register_script(_SCRIPT)
-        self._pending: list[_Call] = []
-        self._running: set[asyncio.Task[None]] = set()
+        self._batch: IterationBatch[_Call, _Counted] = IterationBatch(self._run)
 
     async def hit(self, key: str, window_ms: int, prefetch: str | None = None) -> tuple[int, int, bytes | None]:
-        if self._pending:
-            # A batch is open, so this runs in the iteration of the loop that holds its futures.
-            # Asking for the running loop again would cost a getpid() syscall on Python 3.11.
-            loop = self._pending[0][3].get_loop()
-        else:
-            loop = asyncio.get_running_loop()
-            loop.call_soon(self._flush)  # runs after every request ready in this iteration has joined
-        future: asyncio.Future[tuple[int, int, bytes | None]] = loop.create_future()
-        self._pending.append((key, window_ms, prefetch, future))
-        return await future
+        return await self._batch.submit((key, window_ms, prefetch))
 
-    def _flush(self) -> None:
-        batch, self._pending = self._pending, []
-        task = asyncio.ensure_future(self._run(batch))
-        self._running.add(task)  # the loop keeps only weak references to tasks
-        task.add_done_callback(self._running.discard)
-
-    async def _run(self, batch: list[_Call]) -> None:
+    async def _run(self, batch: Batch[_Call, _Counted]) -> None:
         keys: list[str] = []
         args: list[int] = []
-        for key, window_ms, prefetch, _ in batch:
+        for (key, window_ms, prefetch), _ in batch:
             keys.append(key)
             if prefetch is not None:
                 keys.append(prefetch)
             args += (window_ms, 1 if prefetch is None else 2)
-        try:
-            out = await self.script(keys=keys, args=args)
-        except BaseException as exc:  # handed to every waiting request, cancellation too
-            for *_, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-            if not isinstance(exc, Exception):
-                raise
-            return
-        for i, (key, *_, future) in enumerate(batch):
+        out = await self.script(keys=keys, args=args)  # an error reaches every request of the batch
+        for i, ((key, *_), future) in enumerate(batch):
             if future.done():  # the request went away (cancelled)
                 continue
             count, ttl_ms, cached = out[3 * i : 3 * i + 3]

@@ -13,17 +13,16 @@ commit; the SQLAlchemy path's creations reach them through the session events as
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from app.core.batching import Batch, IterationBatch
 from app.core.db import Database
 from app.items.models import Item
 from app.items.repository import ItemFilter, escape_like, get_item, list_items
 from app.items.schemas import ItemOut
 
 Created = Callable[[Mapping[str, Any]], None]
-_Read = tuple[int, "asyncio.Future[ItemOut | None]"]
 
 _COLUMNS = ", ".join(column.name for column in Item.__table__.columns)
 _TABLE = Item.__tablename__
@@ -63,8 +62,7 @@ class ItemStore:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._created: list[Created] = []
-        self._reads: list[_Read] = []
-        self._running: set[asyncio.Task[None]] = set()
+        self._reads: IterationBatch[int, ItemOut | None] = IterationBatch(self._read)
 
     def on_created_without_orm(self, subscriber: Created) -> None:
         """Call `subscriber` with the fields (the table's columns) of each item created by asyncpg."""
@@ -76,39 +74,14 @@ class ItemStore:
         more CPU than the rows (a send of about 40 µs on this machine kind), and a batch takes
         one connection where its requests would each have taken one."""
         if self._db.fast is not None:
-            if self._reads:
-                loop = self._reads[0][1].get_loop()  # the batch's loop: no get_running_loop() (a getpid() on 3.11)
-            else:
-                loop = asyncio.get_running_loop()
-                loop.call_soon(self._flush_reads, loop)
-            found: asyncio.Future[ItemOut | None] = loop.create_future()
-            self._reads.append((item_id, found))
-            return await found
+            return await self._reads.submit(item_id)
         async with self._db.read_session() as session:
             item = await get_item(session, item_id)
         return None if item is None else ItemOut.model_validate(item)
 
-    def _flush_reads(self, loop: asyncio.AbstractEventLoop) -> None:
-        batch, self._reads = self._reads, []
-        task = loop.create_task(self._read(batch))
-        self._running.add(task)  # the loop keeps only weak references to tasks
-        task.add_done_callback(self._running.discard)
-
-    async def _read(self, batch: list[_Read]) -> None:
-        try:
-            async with self._db.fast_connection() as conn:
-                rows = await conn.fetch(GET_MANY_SQL, list({item_id for item_id, _ in batch}))
-        except BaseException as exc:  # every waiting request gets it: a 503 for an unavailable database
-            for _, found in batch:
-                if found.done():
-                    continue
-                if isinstance(exc, Exception):
-                    found.set_exception(exc)
-                else:
-                    found.cancel()
-            if not isinstance(exc, Exception):
-                raise
-            return
+    async def _read(self, batch: Batch[int, ItemOut | None]) -> None:
+        async with self._db.fast_connection() as conn:  # an error reaches every request of the batch
+            rows = await conn.fetch(GET_MANY_SQL, list({item_id for item_id, _ in batch}))
         items = {row["id"]: ItemOut.model_validate(dict(row)) for row in rows}
         for item_id, found in batch:
             if not found.done():  # done: the request went away (cancelled)
