@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     auth = build_verifier(settings)
 
     # The host API that features rely on (see app/features/README.md).
-    app.state.services = Services(
+    app.state.services = shared = Services(
         settings=settings,
         metrics=metrics,
         db=db,
@@ -111,7 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     lifecycle.on_shutdown(store.aclose)
     lifecycle.on_shutdown(auth.keys.aclose)
 
-    app.state.services.provide(ItemStore(db))
+    shared.provide(ItemStore(db))
     install_problem_handlers(app)
     include(app, health.routes)
     include(app, items.routes)

@@ -2,9 +2,9 @@
 
 On PostgreSQL these are single asyncpg statements in autocommit (`app.core.pg`): the reads by id
 of one event-loop iteration are one `SELECT … WHERE id = ANY($1)`, a create is one `INSERT …
-RETURNING`, with no BEGIN/COMMIT around them. Elsewhere (SQLite,
-the local default) they go through SQLAlchemy (`app.items.repository`). Changes that read before
-they write (PATCH, DELETE) stay on SQLAlchemy sessions in both cases.
+RETURNING`, with no BEGIN/COMMIT around them. Elsewhere (SQLite, the local default) they go
+through SQLAlchemy (`app.items.repository`). Changes that read before they write (PATCH, DELETE)
+stay on SQLAlchemy sessions in both cases.
 
 A write outside the ORM fires no SQLAlchemy session event, so `on_created_without_orm` tells
 subscribers (the search feature's indexer) of each item the asyncpg path created, after its
@@ -107,12 +107,11 @@ class ItemStore:
 
     async def page(self, flt: ItemFilter, *, after_id: int | None, limit: int) -> tuple[list[ItemOut], bool]:
         """One page ordered by id, plus whether another page follows."""
-        if self._db.fast is not None:
-            sql, args = list_sql(flt, after_id=after_id, limit=limit)
-            async with self._db.fast_connection() as conn:
-                rows: list[Any] = [dict(row) for row in await conn.fetch(sql, *args)]
-        else:
+        if self._db.fast is None:
             async with self._db.read_session() as session:
-                rows, more = await list_items(session, flt, after_id=after_id, limit=limit, dialect=self._db.dialect)
-            return [ItemOut.model_validate(row) for row in rows], more
-        return [ItemOut.model_validate(row) for row in rows[:limit]], len(rows) > limit
+                items, more = await list_items(session, flt, after_id=after_id, limit=limit, dialect=self._db.dialect)
+            return [ItemOut.model_validate(item) for item in items], more
+        sql, args = list_sql(flt, after_id=after_id, limit=limit)  # asks for limit + 1 rows
+        async with self._db.fast_connection() as conn:
+            rows = await conn.fetch(sql, *args)
+        return [ItemOut.model_validate(dict(row)) for row in rows[:limit]], len(rows) > limit
