@@ -33,7 +33,7 @@ from typing import Any
 from paths import PATHS, RATIO_CONNECTIONS, missed_targets, targets
 from postgres import Postgres, start_postgres
 from processes import BenchError, cpu_seconds, say, tree_cpu_seconds, wait_idle
-from servers import Servers, request, settled_cache_counts
+from servers import EVENT_LOOP, Servers, request, settled_cache_counts
 from wrk import Load, run_wrk, wrk_binary
 
 HERE = Path(__file__).resolve().parent
@@ -179,8 +179,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         say(f"seeding {args.rows} items ...")
         seed(pg, args.rows)
         say("starting the service and the bare app ...")
-        service = servers.start_app("service", "app.asgi:app", "/healthz")
-        bare = servers.start_app("bare", "bare_app:app", "/ping", app_dir=HERE)
+        service = servers.start_app("service", "app.asgi:app", "/healthz", loop=args.loop)
+        bare = servers.start_app("bare", "bare_app:app", "/ping", loop=args.loop, app_dir=HERE)
         bench = Bench(args, servers, service, bare, servers.mint_token(), workdir)
         bench.check_paths()
         results = []
@@ -195,6 +195,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "seconds_per_target": args.duration,
         "slices": args.slices,
         "wrk": {"threads": args.threads, "timeout_s": args.timeout},
+        "event_loop": args.loop,
         "rows_seeded": args.rows,
         "machine": {
             "cpus": os.cpu_count(),
@@ -242,6 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2, help="seconds of discarded load per target and count first (default 2)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--timeout", type=float, default=5, help="wrk's client timeout in seconds (default 5)")
+    parser.add_argument(
+        "--loop",
+        default=EVENT_LOOP,
+        help=f"uvicorn --loop for both apps (default {EVENT_LOOP}, as the Dockerfile; 'uvloop' for plain uvloop)",
+    )
     parser.add_argument("--runs", type=int, default=1, help="measured rounds (default 1)")
     parser.add_argument("--rows", type=int, default=200_000, help="items seeded: pg-read reads distinct ones (default 200000)")
     parser.add_argument("--skeleton", type=Path, default=SKELETON, help="the service's directory (default: service-skeleton)")

@@ -17,9 +17,12 @@ from pathlib import Path
 
 from processes import BenchError, free_port, stop, wait_for_port
 
-# Both apps get exactly these settings: one worker (as in a pod), uvloop + httptools,
-# uvicorn's own access log off (the service writes its own JSON access log, kept on).
-UVICORN_ARGS = ["--workers", "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
+# Both apps get exactly these settings: one worker (as in a pod), the service's event loop
+# (uvloop that accepts a burst of connections at once: app.core.eventloop, importable from the
+# skeleton folder both run in) + httptools, uvicorn's own access log off (the service writes its
+# own JSON access log, kept on).
+EVENT_LOOP = "app.core.eventloop:new_event_loop"
+UVICORN_ARGS = ["--workers", "1", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
 
 
 def wait_for(url: str, timeout: float = 30.0, process: subprocess.Popen[bytes] | None = None) -> None:
@@ -140,10 +143,10 @@ class Servers:
     def migrate(self) -> None:
         self._run("python -m app.migrate", [self.python, "-m", "app.migrate", "upgrade"])
 
-    def start_app(self, name: str, target: str, ready_path: str, *, app_dir: Path | None = None) -> str:
+    def start_app(self, name: str, target: str, ready_path: str, *, loop: str = EVENT_LOOP, app_dir: Path | None = None) -> str:
         port = free_port()
         where = ["--app-dir", str(app_dir)] if app_dir is not None else []
-        argv = [self.python, "-m", "uvicorn", target, *where, "--host", "127.0.0.1", "--port", str(port), *UVICORN_ARGS]
+        argv = [self.python, "-m", "uvicorn", target, *where, "--host", "127.0.0.1", "--port", str(port), "--loop", loop, *UVICORN_ARGS]
         process = self._spawn(name, argv)
         base = f"http://127.0.0.1:{port}"
         try:
