@@ -87,7 +87,9 @@ class EdgeMiddleware:
         self.max_header_bytes = max_header_bytes
         self.access_log = access_log
         self.docs_paths = docs_paths
-        self.api_headers, self.docs_headers = _security_headers(hsts)
+        api, docs = _security_headers(hsts)
+        self.api_headers = (api, frozenset(name for name, _ in api))
+        self.docs_headers = (docs, frozenset(name for name, _ in docs))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,7 +112,7 @@ class EdgeMiddleware:
             request_id = f"{random.getrandbits(128):032x}"  # an id, not a secret: no syscall needed
         ctx = RequestContext(request_id=request_id, trace_id=_trace_id_from_traceparent(traceparent))
         token = request_context.set(ctx)
-        extra = self.docs_headers if scope["path"] in self.docs_paths else self.api_headers
+        extra, extra_names = self.docs_headers if scope["path"] in self.docs_paths else self.api_headers
         rid_header = (b"x-request-id", request_id.encode("latin-1"))
         status = 500
         started = False
@@ -122,8 +124,11 @@ class EdgeMiddleware:
                 status = message["status"]
                 headers = list(message.get("headers", ()))
                 existing = {k.lower() for k, _ in headers}
-                headers.extend(h for h in scope.get("app.response_headers", ()) if h[0] not in existing)
-                headers.extend(h for h in extra if h[0] not in existing)
+                asked = scope.get("app.response_headers")
+                if asked:
+                    headers.extend(h for h in asked if h[0] not in existing)
+                # The route rarely sets a security header itself: then all of them go as they are.
+                headers.extend(extra if existing.isdisjoint(extra_names) else [h for h in extra if h[0] not in existing])
                 headers.append(rid_header)
                 message["headers"] = headers
             await send(message)

@@ -71,6 +71,9 @@ class Services:
 
 
 def services(app: Starlette) -> Services:
-    """The app's `Services`, stored by `create_app` (the one read of `app.state`)."""
-    found: Services = app.state.services
+    """The app's `Services`, stored by `create_app` (`app.state.services`, the one read of `app.state`).
+
+    Read from the State's dict: `app.state.services` goes through `State.__getattr__`, a Python
+    call (~0.5 µs), and a cache hit asks three times."""
+    found: Services = app.state._state["services"]
     return found

@@ -1,10 +1,14 @@
 """The edge against cheap attacks: invalid tokens are counted by the rate limiter, X-Forwarded-For
-is believed only from trusted proxies, and oversized headers are refused before they are parsed."""
+is believed only from trusted proxies, oversized headers are refused before they are parsed, and a
+security header a route sets itself is not sent twice."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
+from app.api.middleware import EdgeMiddleware
+from app.core.metrics import Metrics
 from app.core.settings import Settings
 
 FORGED = {"Authorization": "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.c2ln"}
@@ -57,3 +61,17 @@ def test_the_image_leaves_proxy_trust_to_the_app():
     cmd = next(line for line in (Path(__file__).parents[2] / "Dockerfile").read_text().splitlines() if line.startswith("CMD"))
     assert "--no-proxy-headers" in cmd
     assert "--forwarded-allow-ips" not in cmd and "--proxy-headers" not in cmd
+
+
+async def test_a_security_header_the_route_sets_is_sent_once_with_its_value():
+    async def route(scope, receive, send):
+        headers = [(b"content-type", b"text/plain"), (b"Cache-Control", b"max-age=60")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    edge = EdgeMiddleware(route, metrics=Metrics(), max_body_bytes=1024, access_log=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=edge), base_url="http://t") as client:
+        response = await client.get("/")
+    assert response.headers.get_list("cache-control") == ["max-age=60"]
+    assert response.headers["x-frame-options"] == "DENY"  # the others still go
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -203,3 +204,23 @@ def test_lines_of_one_loop_iteration_go_out_together_and_in_order(capsys):
         assert read() == [3, 4]
     finally:
         loop.close()
+
+
+def test_log_timestamps_are_utc_iso_with_microseconds(monkeypatch):
+    from app.core import log
+
+    stamp = log._UtcTimestamp()
+    clock = iter([1_700_000_000.25, 1_700_000_000.5, 1_700_000_001.125, 1_700_086_400.0])
+    monkeypatch.setattr(log.time, "time", lambda: next(clock))
+    got = [stamp(None, "info", {})["timestamp"] for _ in range(4)]
+    # A new second, and a new day, are formatted afresh; microseconds are always six digits.
+    assert got == [
+        "2023-11-14T22:13:20.250000Z",
+        "2023-11-14T22:13:20.500000Z",
+        "2023-11-14T22:13:21.125000Z",
+        "2023-11-15T22:13:20.000000Z",
+    ]
+    monkeypatch.undo()
+    real = log._UtcTimestamp()(None, "info", {})["timestamp"]
+    parsed = datetime.datetime.fromisoformat(real.replace("Z", "+00:00"))
+    assert abs((datetime.datetime.now(datetime.UTC) - parsed).total_seconds()) < 60
