@@ -60,9 +60,12 @@ def cpu_seconds(pid: int) -> float:
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    """CPU of a process and its live children: PostgreSQL serves each connection from a child.
-    The service's pool keeps its connections open, so no backend's CPU is lost by exiting mid-slice."""
-    total = cpu_seconds(pid)
+    """CPU of a process and its children: PostgreSQL serves each connection from a child. A child
+    that has exited (a pool closing an idle connection, an autovacuum worker) counts through the
+    parent's cutime + cstime, which the kernel adds once the parent has reaped it; without them
+    the total fell when a backend exited mid-slice (a CPU of -1 µs a request was once printed)."""
+    fields = _stat(pid)
+    total = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
