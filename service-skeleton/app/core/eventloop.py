@@ -12,8 +12,10 @@ client reconnects under load. Here the listening socket is asyncio-style (accept
 is empty, at most `backlog` at a time) and each accepted socket is handed to uvloop
 (`connect_accepted_socket`), so reading and writing stay libuv's.
 
-TLS and Unix-socket servers are uvloop's own. With several workers sharing one socket, the worker
-that wakes first takes the whole burst, as with asyncio's loop; the skeleton runs one worker per pod.
+TLS servers (and any `ssl_*` argument), Unix sockets, and a socket that reports another family
+stay uvloop's own: uvicorn's `--fd` wraps even a TCP descriptor as AF_UNIX, so `--fd` gets plain
+uvloop. With several workers sharing one socket, the worker that wakes first takes the whole
+burst, as with asyncio's loop; the skeleton runs one worker per pod.
 
 Use: `uvicorn app.asgi:app --loop app.core.eventloop:new_event_loop` (the Dockerfile does; uvicorn
 >= 0.36 takes a loop factory as `module:callable`).
@@ -68,6 +70,8 @@ class AcceptingLoop(uvloop.Loop):
         if sock is not None:
             if host is not None or port is not None:
                 raise ValueError("host/port and sock can not be specified at the same time")
+            if sock.type != socket.SOCK_STREAM:
+                raise ValueError(f"a stream socket was expected, got {sock!r}")
             sockets = [sock]
         else:
             sockets = await self._bind(host, port, family, flags, reuse_address, reuse_port)
@@ -96,7 +100,10 @@ class AcceptingLoop(uvloop.Loop):
         sockets: list[socket.socket] = []
         try:
             for af, kind, proto, address in addresses:
-                sock = socket.socket(af, kind, proto)
+                try:
+                    sock = socket.socket(af, kind, proto)
+                except OSError:
+                    continue  # a family this kernel lacks (IPv6 disabled): the others still listen
                 sockets.append(sock)
                 if reuse_address is not False:
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -112,6 +119,8 @@ class AcceptingLoop(uvloop.Loop):
             for sock in sockets:
                 sock.close()
             raise
+        if not sockets:
+            raise OSError(errno.EAFNOSUPPORT, f"no socket could be made for any address of {host!r}")
         return sockets
 
 
@@ -135,7 +144,7 @@ class AcceptingServer(asyncio.AbstractServer):
 
     @property
     def sockets(self) -> tuple[socket.socket, ...]:
-        return tuple(self._sockets)
+        return () if self._closed else tuple(self._sockets)
 
     def get_loop(self) -> asyncio.AbstractEventLoop:
         return self._loop
@@ -147,10 +156,14 @@ class AcceptingServer(asyncio.AbstractServer):
         if self._serving or self._closed:
             return
         self._serving = True
-        for sock in self._sockets:
-            sock.setblocking(False)
-            sock.listen(self._backlog)
-            self._loop.add_reader(sock.fileno(), self._accept, sock)
+        try:
+            for sock in self._sockets:
+                sock.setblocking(False)
+                sock.listen(self._backlog)
+                self._loop.add_reader(sock.fileno(), self._accept, sock)
+        except BaseException:
+            self.close()  # not half listening: every socket closed
+            raise
 
     def _accept(self, sock: socket.socket) -> None:
         for _ in range(self._backlog):
@@ -166,9 +179,23 @@ class AcceptingServer(asyncio.AbstractServer):
                 self._loop.call_later(ACCEPT_RETRY_DELAY, self._resume, sock)
                 return
             conn.setblocking(False)
-            task = self._loop.create_task(self._loop.connect_accepted_socket(self._protocol_factory, conn))
+            task = self._loop.create_task(self._connect(conn))
             self._setting_up.add(task)
             task.add_done_callback(self._set_up)
+
+    async def _connect(self, conn: socket.socket) -> None:
+        """Give `conn` its protocol, unless the server closed meanwhile (uvicorn has already told
+        its connections to finish: a new one would hold shutdown up). Until uvloop's transport owns
+        the socket, closing it on failure is ours."""
+        if self._closed:
+            conn.close()
+            return
+        try:
+            protocol = self._protocol_factory()
+        except BaseException:
+            conn.close()
+            raise
+        await self._loop.connect_accepted_socket(lambda: protocol, conn)
 
     def _resume(self, sock: socket.socket) -> None:
         if self._serving and sock.fileno() != -1:

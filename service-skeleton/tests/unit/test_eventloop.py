@@ -1,14 +1,18 @@
 """app.core.eventloop: a burst of connections waiting in the accept queue is taken in one wake-up
 (plain uvloop takes one per loop iteration), uvicorn serves through the loop, accepting pauses
-and resumes when descriptors run out, closing stops listening, TLS/Unix servers stay uvloop's."""
+and resumes when descriptors run out, closing stops listening, TLS/Unix servers stay uvloop's;
+and the edges a review found: a connection accepted as the server closes, a failing protocol
+factory, a datagram socket, a kernel without IPv6, a socket that cannot listen."""
 
 from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import http.client
 import socket
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -215,3 +219,110 @@ def test_unix_socket_servers_stay_uvloops(tmp_path: Path) -> None:
     finally:
         loop.close()
     assert not isinstance(server, AcceptingServer)
+
+
+def test_a_connection_accepted_as_the_server_closes_is_closed_not_served() -> None:
+    loop = new_event_loop()
+    made: list[asyncio.BaseProtocol] = []
+
+    def factory() -> asyncio.Protocol:
+        protocol = asyncio.Protocol()
+        made.append(protocol)
+        return protocol
+
+    try:
+        server = loop.run_until_complete(loop.create_server(factory, "127.0.0.1", 0, start_serving=False))
+        assert isinstance(server, AcceptingServer)
+        listener = server.sockets[0]
+        listener.listen(8)
+        listener.setblocking(False)
+        with socket.create_connection(listener.getsockname(), timeout=5) as client:
+            server._accept(listener)  # accepted in the iteration that closes the server, before its setup runs
+            server.close()
+            loop.run_until_complete(server.wait_closed())
+            assert made == []
+            assert client.recv(1) == b""  # closed by the server, not left open
+    finally:
+        loop.close()
+
+
+def test_a_failing_protocol_factory_closes_the_accepted_socket() -> None:
+    loop = new_event_loop()
+
+    def factory() -> asyncio.Protocol:
+        raise RuntimeError("no protocol today")
+
+    async def scenario() -> bytes:
+        server = await loop.create_server(factory, "127.0.0.1", 0)
+        with socket.create_connection(server.sockets[0].getsockname(), timeout=5) as client:
+            client.setblocking(False)
+            answer = await asyncio.wait_for(loop.sock_recv(client, 1), timeout=5)
+        server.close()
+        await server.wait_closed()
+        return answer
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert loop.run_until_complete(scenario()) == b""
+            gc.collect()
+    finally:
+        loop.close()
+    # Closed by the server, not left for the garbage collector to find.
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+def test_a_datagram_socket_is_refused() -> None:
+    loop = new_event_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.bind(("127.0.0.1", 0))
+        try:
+            with pytest.raises(ValueError, match="stream socket"):
+                loop.run_until_complete(loop.create_server(asyncio.Protocol, sock=udp))
+        finally:
+            loop.close()
+
+
+class NoIPv6(socket.socket):
+    """As on a kernel booted with IPv6 disabled."""
+
+    def __init__(self, family: int = -1, *args: Any, **kwargs: Any) -> None:
+        if family == socket.AF_INET6:
+            raise OSError(errno.EAFNOSUPPORT, "Address family not supported by protocol")
+        super().__init__(family, *args, **kwargs)
+
+
+def test_a_family_the_kernel_lacks_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "socket", NoIPv6)
+    loop = new_event_loop()
+
+    async def families(host: str | list[str]) -> set[int]:
+        server = await loop.create_server(asyncio.Protocol, host, 0)
+        found = {sock.family for sock in server.sockets}
+        server.close()
+        await server.wait_closed()
+        return found
+
+    try:
+        assert loop.run_until_complete(families(["127.0.0.1", "::1"])) == {socket.AF_INET}
+        with pytest.raises(OSError, match="no socket could be made"):
+            loop.run_until_complete(families("::1"))
+    finally:
+        loop.close()
+
+
+class CannotListen(socket.socket):
+    def listen(self, backlog: int = 0) -> None:
+        raise OSError(errno.EADDRINUSE, "Address already in use")
+
+
+def test_a_server_that_cannot_listen_is_closed_not_half_open() -> None:
+    listener = CannotListen(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    loop = new_event_loop()
+    try:
+        with pytest.raises(OSError, match="in use"):
+            loop.run_until_complete(loop.create_server(asyncio.Protocol, sock=listener))
+    finally:
+        loop.close()
+    assert listener.fileno() == -1
