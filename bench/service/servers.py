@@ -143,7 +143,7 @@ class Servers:
     def migrate(self) -> None:
         self._run("python -m app.migrate", [self.python, "-m", "app.migrate", "upgrade"])
 
-    def start_app(self, name: str, target: str, ready_path: str, *, loop: str = EVENT_LOOP, app_dir: Path | None = None) -> str:
+    def start_app(self, name: str, target: str, ready_path: str, *, loop: str, app_dir: Path | None = None) -> str:
         port = free_port()
         where = ["--app-dir", str(app_dir)] if app_dir is not None else []
         argv = [self.python, "-m", "uvicorn", target, *where, "--host", "127.0.0.1", "--port", str(port), "--loop", loop, *UVICORN_ARGS]

@@ -203,8 +203,9 @@ class AcceptingServer(asyncio.AbstractServer):
 
     def _set_up(self, task: asyncio.Task[Any]) -> None:
         self._setting_up.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            _log.warning("connection_setup_failed", error=repr(task.exception()))
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            _log.warning("connection_setup_failed", error=repr(error))
 
     def close(self) -> None:
         if self._closed:

@@ -138,6 +138,7 @@ def flush_logs() -> None:
 
 _STDOUT_LOGGER = _StdoutLogger()
 
+
 class _UtcTimestamp:
     """`timestamp`: ISO 8601 UTC with microseconds, as structlog's `TimeStamper(fmt="iso", utc=True)`
     writes it; the date and time of day are formatted once per second (a line costs ~0.3 µs

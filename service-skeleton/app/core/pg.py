@@ -42,8 +42,8 @@ async def _on_connect(conn: asyncpg.Connection) -> None:
 
 
 class FastPool:
-    """Open asyncpg connections, reused last-in first-out; at most `size` (the caller holds the
-    database's gate, whose DB_POOL_SIZE slots bound how many are in use). asyncpg's own Pool would
+    """Open asyncpg connections, reused last-in first-out; as many as are in use at once, which the
+    database's gate bounds (its DB_POOL_SIZE slots: the caller holds one). asyncpg's own Pool would
     do, but on this machine kind its acquire/release costs 60 µs of CPU where this costs 40: it
     shields every release in a new task and, by default, sends `RESET ALL; UNLISTEN *; …` each
     time, for state these statements never create (no SET, LISTEN, cursors or advisory locks)."""

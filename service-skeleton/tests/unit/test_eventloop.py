@@ -91,6 +91,13 @@ async def ok_app(scope: dict[str, Any], receive: Callable[..., Any], send: Calla
 
 
 @pytest.fixture
+def loop() -> Iterator[AcceptingLoop]:
+    loop = new_event_loop()
+    yield loop
+    loop.close()
+
+
+@pytest.fixture
 def uvicorn_server() -> Iterator[uvicorn.Server]:
     config = uvicorn.Config(
         ok_app, host="127.0.0.1", port=0, loop="app.core.eventloop:new_event_loop", lifespan="off", log_level="warning"
@@ -135,12 +142,11 @@ class RunsOutOfDescriptorsOnce(socket.socket):
         return super().accept()
 
 
-def test_accepting_pauses_when_out_of_descriptors_and_resumes(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_accepting_pauses_when_out_of_descriptors_and_resumes(loop: AcceptingLoop, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(eventloop, "ACCEPT_RETRY_DELAY", 0.05)
     RunsOutOfDescriptorsOnce.accepts = 0
     listener = RunsOutOfDescriptorsOnce(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
-    loop = new_event_loop()
     made = asyncio.Event()
 
     class Made(asyncio.Protocol):
@@ -157,17 +163,12 @@ def test_accepting_pauses_when_out_of_descriptors_and_resumes(monkeypatch: pytes
         await server.wait_closed()
         return waited
 
-    try:
-        waited = loop.run_until_complete(scenario())
-    finally:
-        loop.close()
+    waited = loop.run_until_complete(scenario())
     assert RunsOutOfDescriptorsOnce.accepts >= 2  # the failure, then the accept after the pause
     assert waited >= 0.04  # it waited for the pause instead of spinning on a readable socket
 
 
-def test_a_closed_server_stops_listening() -> None:
-    loop = new_event_loop()
-
+def test_a_closed_server_stops_listening(loop: AcceptingLoop) -> None:
     async def scenario() -> tuple[int, socket.socket]:
         server = await loop.create_server(asyncio.Protocol, "127.0.0.1", 0)
         assert server.is_serving()
@@ -178,31 +179,22 @@ def test_a_closed_server_stops_listening() -> None:
         assert not server.is_serving()
         return port, sock
 
-    try:
-        port, sock = loop.run_until_complete(scenario())
-    finally:
-        loop.close()
+    port, sock = loop.run_until_complete(scenario())
     assert sock.fileno() == -1
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=5)
 
 
-def test_binding_a_taken_port_says_which_address() -> None:
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
-    taken.listen()
-    loop = new_event_loop()
-    try:
+def test_binding_a_taken_port_says_which_address(loop: AcceptingLoop) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
         with pytest.raises(OSError, match=r"error while attempting to bind on address \('127.0.0.1', \d+\)"):
-            port = taken.getsockname()[1]
             loop.run_until_complete(loop.create_server(asyncio.Protocol, "127.0.0.1", port, reuse_address=False))
-    finally:
-        loop.close()
-        taken.close()
 
 
-def test_unix_socket_servers_stay_uvloops(tmp_path: Path) -> None:
-    loop = new_event_loop()
+def test_unix_socket_servers_stay_uvloops(loop: AcceptingLoop, tmp_path: Path) -> None:
     assert isinstance(loop, AcceptingLoop)
     path = str(tmp_path / "s.sock")
 
@@ -214,15 +206,11 @@ def test_unix_socket_servers_stay_uvloops(tmp_path: Path) -> None:
         await server.wait_closed()
         return server
 
-    try:
-        server = loop.run_until_complete(scenario())
-    finally:
-        loop.close()
+    server = loop.run_until_complete(scenario())
     assert not isinstance(server, AcceptingServer)
 
 
-def test_a_connection_accepted_as_the_server_closes_is_closed_not_served() -> None:
-    loop = new_event_loop()
+def test_a_connection_accepted_as_the_server_closes_is_closed_not_served(loop: AcceptingLoop) -> None:
     made: list[asyncio.BaseProtocol] = []
 
     def factory() -> asyncio.Protocol:
@@ -230,25 +218,20 @@ def test_a_connection_accepted_as_the_server_closes_is_closed_not_served() -> No
         made.append(protocol)
         return protocol
 
-    try:
-        server = loop.run_until_complete(loop.create_server(factory, "127.0.0.1", 0, start_serving=False))
-        assert isinstance(server, AcceptingServer)
-        listener = server.sockets[0]
-        listener.listen(8)
-        listener.setblocking(False)
-        with socket.create_connection(listener.getsockname(), timeout=5) as client:
-            server._accept(listener)  # accepted in the iteration that closes the server, before its setup runs
-            server.close()
-            loop.run_until_complete(server.wait_closed())
-            assert made == []
-            assert client.recv(1) == b""  # closed by the server, not left open
-    finally:
-        loop.close()
+    server = loop.run_until_complete(loop.create_server(factory, "127.0.0.1", 0, start_serving=False))
+    assert isinstance(server, AcceptingServer)
+    listener = server.sockets[0]
+    listener.listen(8)
+    listener.setblocking(False)
+    with socket.create_connection(listener.getsockname(), timeout=5) as client:
+        server._accept(listener)  # accepted in the iteration that closes the server, before its setup runs
+        server.close()
+        loop.run_until_complete(server.wait_closed())
+        assert made == []
+        assert client.recv(1) == b""  # closed by the server, not left open
 
 
-def test_a_failing_protocol_factory_closes_the_accepted_socket() -> None:
-    loop = new_event_loop()
-
+def test_a_failing_protocol_factory_closes_the_accepted_socket(loop: AcceptingLoop) -> None:
     def factory() -> asyncio.Protocol:
         raise RuntimeError("no protocol today")
 
@@ -261,26 +244,19 @@ def test_a_failing_protocol_factory_closes_the_accepted_socket() -> None:
         await server.wait_closed()
         return answer
 
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            assert loop.run_until_complete(scenario()) == b""
-            gc.collect()
-    finally:
-        loop.close()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert loop.run_until_complete(scenario()) == b""
+        gc.collect()
     # Closed by the server, not left for the garbage collector to find.
     assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
 
 
-def test_a_datagram_socket_is_refused() -> None:
-    loop = new_event_loop()
+def test_a_datagram_socket_is_refused(loop: AcceptingLoop) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
         udp.bind(("127.0.0.1", 0))
-        try:
-            with pytest.raises(ValueError, match="stream socket"):
-                loop.run_until_complete(loop.create_server(asyncio.Protocol, sock=udp))
-        finally:
-            loop.close()
+        with pytest.raises(ValueError, match="stream socket"):
+            loop.run_until_complete(loop.create_server(asyncio.Protocol, sock=udp))
 
 
 class NoIPv6(socket.socket):
@@ -292,9 +268,8 @@ class NoIPv6(socket.socket):
         super().__init__(family, *args, **kwargs)
 
 
-def test_a_family_the_kernel_lacks_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_family_the_kernel_lacks_is_skipped(loop: AcceptingLoop, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "socket", NoIPv6)
-    loop = new_event_loop()
 
     async def families(host: str | list[str]) -> set[int]:
         server = await loop.create_server(asyncio.Protocol, host, 0)
@@ -303,12 +278,9 @@ def test_a_family_the_kernel_lacks_is_skipped(monkeypatch: pytest.MonkeyPatch) -
         await server.wait_closed()
         return found
 
-    try:
-        assert loop.run_until_complete(families(["127.0.0.1", "::1"])) == {socket.AF_INET}
-        with pytest.raises(OSError, match="no socket could be made"):
-            loop.run_until_complete(families("::1"))
-    finally:
-        loop.close()
+    assert loop.run_until_complete(families(["127.0.0.1", "::1"])) == {socket.AF_INET}
+    with pytest.raises(OSError, match="no socket could be made"):
+        loop.run_until_complete(families("::1"))
 
 
 class CannotListen(socket.socket):
@@ -316,13 +288,9 @@ class CannotListen(socket.socket):
         raise OSError(errno.EADDRINUSE, "Address already in use")
 
 
-def test_a_server_that_cannot_listen_is_closed_not_half_open() -> None:
+def test_a_server_that_cannot_listen_is_closed_not_half_open(loop: AcceptingLoop) -> None:
     listener = CannotListen(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
-    loop = new_event_loop()
-    try:
-        with pytest.raises(OSError, match="in use"):
-            loop.run_until_complete(loop.create_server(asyncio.Protocol, sock=listener))
-    finally:
-        loop.close()
+    with pytest.raises(OSError, match="in use"):
+        loop.run_until_complete(loop.create_server(asyncio.Protocol, sock=listener))
     assert listener.fileno() == -1
